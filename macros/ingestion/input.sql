@@ -1,0 +1,46 @@
+{#-
+    Helpers for the one place the raw input is read (stg_retail__raw_lines).
+    They are DuckDB-specific on purpose: an adapter port rewrites this folder
+    and the staging models, nothing else.
+-#}
+
+{% macro is_parquet_input() -%}
+    {{ return(var('transactions_path').lower().endswith('.parquet')) }}
+{%- endmacro %}
+
+
+{#- Fails the build before DuckDB does, with a message that says what to do. -#}
+{% macro assert_transactions_input_exists() -%}
+    {%- set path = var('transactions_path') -%}
+    {%- set matches = run_query(
+        "select count(*) from glob('" ~ (path | replace("'", "''")) ~ "')"
+    ).columns[0].values()[0] -%}
+    {%- if matches == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Transactions input not found: '" ~ path ~ "' matches no file "
+            ~ "(relative paths are resolved against the project root). "
+            ~ "Point the var transactions_path or the env CUSTOMER_LIFECYCLE_TRANSACTIONS "
+            ~ "at an existing CSV file, glob of CSV files, or Parquet file; "
+            ~ "'make build' generates the bundled sample."
+        ) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Parquet column names, in file order, read from the file footer only. -#}
+{% macro parquet_input_columns() -%}
+    {%- set described = run_query(
+        "describe select * exclude (filename) from " ~ source('retail', 'transactions')
+    ) -%}
+    {{ return(described.columns[0].values() | list) }}
+{%- endmacro %}
+
+
+{#-
+    How a header cell is matched against seeds/column_aliases.csv: lower
+    case, letters and digits only, so "Customer ID", "customer_id" and a
+    byte-order mark in front of "Invoice" all normalise away.
+-#}
+{% macro header_key(text) -%}
+    regexp_replace(lower({{ text }}), '[^a-z0-9]', '', 'g')
+{%- endmacro %}

@@ -1,0 +1,27 @@
+{#-
+    The closed sets of labels that staging assigns. The data-quality report
+    pivots on them; YAML accepted_values tests list the same values, which
+    is how a new label is caught before it is silently left out.
+-#}
+
+{% macro transaction_types() -%}
+    {{ return(['sale', 'return', 'adjustment', 'non_product']) }}
+{%- endmacro %}
+
+
+{#- In precedence order: a line gets the first reason that applies. -#}
+{% macro rejection_reasons() -%}
+    {{ return([
+        'blank_line',
+        'malformed_line',
+        'missing_invoice_id',
+        'missing_stock_code',
+        'unparseable_date',
+        'unparseable_number',
+        'missing_customer_id',
+        'zero_quantity',
+        'non_positive_price',
+        'quantity_sign_mismatch',
+        'duplicate_line',
+    ]) }}
+{%- endmacro %}

@@ -1,0 +1,65 @@
+{#-
+    Typed parsing of one text field. Each macro returns null when the text
+    cannot be parsed; the caller turns that null into a rejection reason, so
+    nothing is dropped here.
+-#}
+
+{#- Trimmed text, or null for the var null_tokens ('', NA, N/A, ...). -#}
+{% macro clean_text(field) -%}
+    case
+        when lower(trim({{ field }})) in (
+            {%- for token in var('null_tokens') -%}
+            '{{ token }}'{{ ', ' if not loop.last }}
+            {%- endfor -%}
+        ) then null
+        else trim({{ field }})
+    end
+{%- endmacro %}
+
+
+{#-
+    ISO timestamps (2009-12-01 07:45:00, with or without seconds or a T),
+    and slash dates with a four- or two-digit year (12/1/2010 8:26,
+    2/20/11 11:39). The var date_order says whether slash dates are
+    month-first (mdy) or day-first (dmy). The year's length picks the
+    format, because %Y would read "11" as the year 11.
+-#}
+{% macro parse_timestamp(text) -%}
+    {%- set day_month = '%m/%d' if var('date_order') == 'mdy' else '%d/%m' -%}
+    case
+        when regexp_matches({{ text }}, '^[0-9]{4}-')
+            then try_cast({{ text }} as timestamp)
+        when regexp_matches({{ text }}, '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}([ T]|$)')
+            then try_strptime(
+                {{ text }},
+                ['{{ day_month }}/%Y %H:%M:%S', '{{ day_month }}/%Y %H:%M', '{{ day_month }}/%Y']
+            )
+        when regexp_matches({{ text }}, '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}([ T]|$)')
+            then try_strptime(
+                {{ text }},
+                ['{{ day_month }}/%y %H:%M:%S', '{{ day_month }}/%y %H:%M', '{{ day_month }}/%y']
+            )
+    end
+{%- endmacro %}
+
+
+{#-
+    A decimal with a point, or with a single decimal comma as semicolon
+    exports write it (2,55). Thousands separators are not accepted: "1,234"
+    would be ambiguous.
+-#}
+{% macro parse_decimal(text) -%}
+    try_cast(
+        case
+            when regexp_full_match({{ text }}, '[+-]?[0-9]*,[0-9]+')
+                then replace({{ text }}, ',', '.')
+            else {{ text }}
+        end as decimal(18, 4)
+    )
+{%- endmacro %}
+
+
+{#- Customer IDs are text; exports via pandas write 13085 as 13085.0. -#}
+{% macro normalise_customer_id(text) -%}
+    regexp_replace({{ text }}, '^([0-9]+)\.0+$', '\1')
+{%- endmacro %}
