@@ -1,0 +1,56 @@
+# The two commands of the README (make build, make test) and their helpers.
+# Every target installs what it needs into .venv first.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+DBT := $(VENV)/bin/dbt
+INSTALLED := $(VENV)/.installed
+
+SAMPLE := data/generated/online_retail_ii_sample.csv
+SAMPLE_LINES := 300000
+SAMPLE_SEED := 42
+
+export CUSTOMER_LIFECYCLE_DB ?= warehouse/customer_lifecycle.duckdb
+export CUSTOMER_LIFECYCLE_TRANSACTIONS ?= $(SAMPLE)
+
+.PHONY: help install build test lint sample lock clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt python/pyproject.toml
+	@test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check \
+		-r requirements.txt -r requirements-dev.txt -c constraints.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e python
+	@touch $@
+
+install: $(INSTALLED)  ## Create .venv and install the pinned dependencies
+
+$(SAMPLE): | $(INSTALLED)
+	$(PYTHON) -m customer_lifecycle.generate --lines $(SAMPLE_LINES) --seed $(SAMPLE_SEED) --out $@
+
+sample: $(SAMPLE)  ## Generate the bundled sample data set (deterministic)
+
+# The sample is only generated when the build reads it.
+build: $(INSTALLED) $(if $(filter $(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),$(SAMPLE))  ## Build every model and test on the input, then print a summary
+	@mkdir -p $(dir $(CUSTOMER_LIFECYCLE_DB))
+	$(DBT) build
+	@$(PYTHON) -m customer_lifecycle.summary
+
+lint: $(INSTALLED)  ## ruff on the Python package, sqlfluff on the SQL
+	$(VENV)/bin/ruff check python
+	$(VENV)/bin/ruff format --check python
+
+test: $(INSTALLED) lint  ## Run every test: dbt build on test data (unit + data tests), then pytest
+	$(PYTHON) -m pytest python/tests -q
+
+lock: $(INSTALLED)  ## Re-pin the transitive dependencies into constraints.txt
+	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^customer.lifecycle' > constraints.txt
+
+clean:  ## Remove build output (keeps .venv and generated data)
+	rm -rf target logs
