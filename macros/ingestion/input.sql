@@ -5,15 +5,15 @@
 -#}
 
 {% macro is_parquet_input() -%}
-    {{ return(var('transactions_path').lower().endswith('.parquet')) }}
+    {{ return(transactions_path().lower().endswith('.parquet')) }}
 {%- endmacro %}
 
 
 {#- Fails the build before DuckDB does, with a message that says what to do. -#}
 {% macro assert_transactions_input_exists() -%}
-    {%- set path = var('transactions_path') -%}
+    {%- set path = transactions_path() -%}
     {%- set matches = run_query(
-        "select count(*) from glob('" ~ (path | replace("'", "''")) ~ "')"
+        "select count(*) from glob(" ~ source('retail', 'transactions') ~ ")"
     ).columns[0].values()[0] -%}
     {%- if matches == 0 -%}
         {{ exceptions.raise_compiler_error(
@@ -30,7 +30,7 @@
 {#- Parquet column names, in file order, read from the file footer only. -#}
 {% macro parquet_input_columns() -%}
     {%- set described = run_query(
-        "describe select * exclude (filename) from " ~ source('retail', 'transactions')
+        "describe select * from read_parquet(" ~ source('retail', 'transactions') ~ ")"
     ) -%}
     {{ return(described.columns[0].values() | list) }}
 {%- endmacro %}

@@ -60,7 +60,7 @@ line_summary as (
 final as (
 
     select
-        {{ sql_quote(var('transactions_path')) }} as transactions_path,
+        {{ sql_quote(transactions_path()) }} as transactions_path,
         input_summary.input_files,
         input_summary.lines_read,
         line_summary.lines_accepted,

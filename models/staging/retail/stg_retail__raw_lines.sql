@@ -2,9 +2,10 @@
 
 {#-
     The only model that reads the raw input, so the file is parsed once per
-    build. CSV arrives as one text column per physical line; a Parquet row
-    is turned into the same shape, its values joined by the unit separator
-    (chr(31)), so every later step has a single code path.
+    build. CSV arrives as one text column per physical line, decoded from
+    UTF-8 or Latin-1 (see macros/ingestion/input_encoding.sql); a Parquet
+    row is turned into the same shape, its values joined by the unit
+    separator (chr(31)), so every later step has a single code path.
 -#}
 
 {%- if execute %}{{ assert_transactions_input_exists() }}{% endif %}
@@ -23,23 +24,31 @@ source_lines as (
             coalesce(cast({{ adapter.quote(column) }} as varchar), ''){{ ',' if not loop.last }}
             {%- endfor %}
         ) as raw_line
-    from {{ source('retail', 'transactions') }}
+    from read_parquet(
+        {{ source('retail', 'transactions') }},
+        filename = true,
+        union_by_name = true
+    )
     {%- else %}
     select
         filename as source_file,
         line as raw_line
-    from {{ source('retail', 'transactions') }}
+    -- One VARCHAR column per physical line: no quote or escape character, a
+    -- NUL delimiter, no sniffing. Quoting is applied later, line by line.
+    from read_csv(
+        {{ source('retail', 'transactions') }},
+        columns = {'line': 'VARCHAR'},
+        header = false,
+        auto_detect = false,
+        delim = chr(0),
+        quote = '',
+        escape = '',
+        comment = '',
+        encoding = '{{ input_encoding() if execute else "utf-8" }}',
+        filename = true
+    )
     {%- endif %}
-
-),
-
-final as (
-
-    select
-        source_file,
-        {{ decode_mixed_encoding('raw_line') }} as raw_line
-    from source_lines
 
 )
 
-select * from final
+select * from source_lines

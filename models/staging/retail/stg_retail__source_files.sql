@@ -208,7 +208,7 @@ final as (
     where
         {{ raise_if(
             'input_totals.total_data_lines = 0',
-            "'No transaction lines in ' || " ~ sql_quote(var('transactions_path')) ~ " || ': the input is empty or has only a header. Export the transactions again, or point transactions_path at the right file.'"
+            "'No transaction lines in ' || " ~ sql_quote(transactions_path()) ~ " || ': the input is empty or has only a header. Export the transactions again, or point transactions_path at the right file.'"
         ) }}
         and {{ raise_if(
             'layouts.missing_columns is not null',
