@@ -45,6 +45,7 @@ build: $(INSTALLED) $(if $(filter $(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),
 lint: $(INSTALLED)  ## ruff on the Python package, sqlfluff on the SQL
 	$(VENV)/bin/ruff check python
 	$(VENV)/bin/ruff format --check python
+	$(VENV)/bin/sqlfluff lint models tests/staging tests/marts analyses
 
 test: $(INSTALLED) lint  ## Run every test: dbt build on test data (unit + data tests), then pytest
 	$(PYTHON) -m pytest python/tests -q

@@ -25,3 +25,12 @@
         'duplicate_line',
     ]) }}
 {%- endmacro %}
+
+
+{#- The canonical input columns, in the Online Retail II order. -#}
+{% macro canonical_columns() -%}
+    {{ return([
+        'invoice_id', 'stock_code', 'description', 'quantity',
+        'invoiced_at', 'unit_price', 'customer_id', 'country',
+    ]) }}
+{%- endmacro %}

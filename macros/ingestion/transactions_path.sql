@@ -6,7 +6,9 @@
     Empty while dbt parses, before the graph exists.
 -#}
 {% macro transactions_path() -%}
-    {%- set node = (graph.get('sources') or {}).get('source.' ~ project_name ~ '.retail.transactions') -%}
+    {#- sqlfluff lints without a graph; dbt always has one. -#}
+    {%- set sources = graph.get('sources', {}) if graph is defined else {} -%}
+    {%- set node = sources.get('source.' ~ project_name ~ '.retail.transactions') -%}
     {%- if not node -%}
         {{ return('') }}
     {%- endif -%}

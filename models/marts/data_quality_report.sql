@@ -35,15 +35,15 @@ line_summary as (
         count(*) filter (where rejection_reason is null) as lines_accepted,
         count(*) filter (where rejection_reason is not null) as lines_rejected,
         {%- for transaction_type in transaction_types() %}
-        count(*) filter (
-            where rejection_reason is null
-            and transaction_type = '{{ transaction_type }}'
-        ) as accepted_{{ transaction_type }}_lines,
+            count(*) filter (
+                where rejection_reason is null
+                and transaction_type = '{{ transaction_type }}'
+            ) as accepted_{{ transaction_type }}_lines,
         {%- endfor %}
         {%- for reason in rejection_reasons() %}
-        count(*) filter (
-            where rejection_reason = '{{ reason }}'
-        ) as rejected_{{ reason }},
+            count(*) filter (
+                where rejection_reason = '{{ reason }}'
+            ) as rejected_{{ reason }},
         {%- endfor %}
         min(invoiced_at) filter (where rejection_reason is null)
             as first_invoiced_at,
@@ -71,14 +71,14 @@ final as (
         ) as rejected_share,
         cast({{ var('max_rejected_share') }} as decimal(9, 6)) as max_rejected_share,
         input_summary.lines_read
-            = line_summary.lines_accepted + line_summary.lines_rejected
-            and line_summary.lines_classified = input_summary.lines_read
+        = line_summary.lines_accepted + line_summary.lines_rejected
+        and line_summary.lines_classified = input_summary.lines_read
             as is_balanced,
         {%- for transaction_type in transaction_types() %}
-        line_summary.accepted_{{ transaction_type }}_lines,
+            line_summary.accepted_{{ transaction_type }}_lines,
         {%- endfor %}
         {%- for reason in rejection_reasons() %}
-        line_summary.rejected_{{ reason }},
+            line_summary.rejected_{{ reason }},
         {%- endfor %}
         line_summary.first_invoiced_at,
         line_summary.last_invoiced_at,

@@ -18,10 +18,10 @@ checks as (
         lines_accepted,
         lines_rejected,
         {% for transaction_type in transaction_types() -%}
-        accepted_{{ transaction_type }}_lines{{ ' + ' if not loop.last }}
+            accepted_{{ transaction_type }}_lines{{ ' + ' if not loop.last }}
         {%- endfor %} as accepted_by_type,
         {% for reason in rejection_reasons() -%}
-        rejected_{{ reason }}{{ ' + ' if not loop.last }}
+            rejected_{{ reason }}{{ ' + ' if not loop.last }}
         {%- endfor %} as rejected_by_reason
     from report
 

@@ -6,7 +6,8 @@
 
 select *
 from {{ ref('data_quality_report') }}
-where {{ raise_if(
+where
+    {{ raise_if(
     'rejected_share > max_rejected_share',
     "'Rejected share ' || round(rejected_share::double, 4) || ' (' || lines_rejected || ' of ' || lines_read || ' lines) exceeds max_rejected_share ' || max_rejected_share::double || '. See marts.rejected_transactions for the reasons, fix the input, or raise the var max_rejected_share.'"
 ) }}

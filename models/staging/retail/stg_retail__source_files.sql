@@ -39,44 +39,45 @@ file_spans as (
 headers as (
 
     {% if is_parquet_input() -%}
-    {#- Parquet has no header line: its column names stand in for one. -#}
-    {%- set parquet_columns = parquet_input_columns() if execute else [] %}
-    select
-        source_file,
-        first_line_seq,
-        physical_lines,
-        'parquet' as file_format,
-        false as has_header_line,
-        concat_ws(
+        {#- Parquet has no header line: its column names stand in for one. -#}
+        {%- set parquet_columns = parquet_input_columns() if execute else [] %}
+        select
+            source_file,
+            first_line_seq,
+            physical_lines,
+            'parquet' as file_format,
+            false as has_header_line,
+            concat_ws(
             chr(31),
             {%- for column in parquet_columns %}
             {{ sql_quote(column) }}{{ ',' if not loop.last }}
             {%- endfor %}
         ) as header_line,
-        chr(31) as delimiter
-    from file_spans
+        chr(31) as field_delimiter
+        from file_spans
     {%- else %}
-    select
-        source_file,
-        first_line_seq,
-        physical_lines,
-        'csv' as file_format,
-        true as has_header_line,
-        first_line as header_line,
-        -- The delimiter is the candidate that occurs most often in the header;
-        -- a tie (such as a one-column header) falls back to the comma.
-        case greatest(
-            {%- for candidate in delimiter_candidates() %}
-            length(first_line) - length(replace(first_line, {{ candidate.sql }}, '')){{ ',' if not loop.last }}
-            {%- endfor %}
-        )
-            when 0 then ','
-            {%- for candidate in delimiter_candidates() %}
-            when length(first_line) - length(replace(first_line, {{ candidate.sql }}, ''))
-                then {{ candidate.sql }}
-            {%- endfor %}
-        end as delimiter
-    from file_spans
+        select
+            source_file,
+            first_line_seq,
+            physical_lines,
+            'csv' as file_format,
+            true as has_header_line,
+            first_line as header_line,
+            -- The delimiter is the candidate that occurs most often in the header;
+            -- a tie (such as a one-column header) falls back to the comma.
+            case greatest(
+                {%- for candidate in delimiter_candidates() %}
+                    length(first_line)
+                    - length(replace(first_line, {{ candidate.sql }}, '')){{ ',' if not loop.last }}
+                {%- endfor %}
+            )
+                when 0 then ','
+                {%- for candidate in delimiter_candidates() %}
+                    when length(first_line) - length(replace(first_line, {{ candidate.sql }}, ''))
+                        then {{ candidate.sql }}
+                {%- endfor %}
+            end as field_delimiter
+        from file_spans
     {%- endif %}
 
 ),
@@ -85,13 +86,13 @@ header_cells as (
 
     select
         headers.source_file,
-        cells.position,
+        cells.field_position,
         trim(cells.cell, ' "') as header_cell,
         {{ header_key('cells.cell') }} as header_key
     from headers
     cross join unnest(
-        string_split(coalesce(headers.header_line, ''), headers.delimiter)
-    ) with ordinality as cells (cell, position)
+        string_split(coalesce(headers.header_line, ''), headers.field_delimiter)
+    ) with ordinality as cells (cell, field_position)
 
 ),
 
@@ -109,7 +110,7 @@ mapped_cells as (
 
     select
         header_cells.source_file,
-        header_cells.position,
+        header_cells.field_position,
         header_cells.header_cell,
         alias_keys.canonical_column
     from header_cells
@@ -123,9 +124,10 @@ positions as (
     select
         source_file,
         count(*) as header_field_count,
-        string_agg(header_cell, ', ' order by position) as found_columns,
-        {%- for column in ['invoice_id', 'stock_code', 'description', 'quantity', 'invoiced_at', 'unit_price', 'customer_id', 'country'] %}
-        min(position) filter (where canonical_column = '{{ column }}') as {{ column }}_position,
+        string_agg(header_cell, ', ' order by field_position) as found_columns,
+        {%- for column in canonical_columns() %}
+            min(field_position) filter (where canonical_column = '{{ column }}')
+                as {{ column }}_position,
         {%- endfor %}
         -- Two header cells feeding one canonical column would make the
         -- mapping a guess.
@@ -151,13 +153,16 @@ missing_columns as (
 
     select
         positions.source_file,
-        string_agg(required_columns.accepted_headers, ', '
-            order by required_columns.canonical_column) as missing_columns
+        string_agg(
+            required_columns.accepted_headers, ', '
+            order by required_columns.canonical_column
+        ) as missing_columns
     from positions
     cross join required_columns
     left join mapped_cells
-        on positions.source_file = mapped_cells.source_file
-        and required_columns.canonical_column = mapped_cells.canonical_column
+        on
+            positions.source_file = mapped_cells.source_file
+            and required_columns.canonical_column = mapped_cells.canonical_column
     where mapped_cells.source_file is null
     group by positions.source_file
 
@@ -173,11 +178,11 @@ layouts as (
         headers.physical_lines,
         headers.physical_lines - headers.has_header_line::integer as data_lines,
         headers.header_line,
-        headers.delimiter,
+        headers.field_delimiter,
         positions.header_field_count,
         positions.found_columns,
-        {%- for column in ['invoice_id', 'stock_code', 'description', 'quantity', 'invoiced_at', 'unit_price', 'customer_id', 'country'] %}
-        positions.{{ column }}_position,
+        {%- for column in canonical_columns() %}
+            positions.{{ column }}_position,
         {%- endfor %}
         missing_columns.missing_columns,
         positions.has_repeated_columns
@@ -198,26 +203,36 @@ input_totals as (
 
 ),
 
+{%- set no_lines_message -%}
+    'No transaction lines in ' || {{ sql_quote(transactions_path()) }}
+    || ': the input is empty or has only a header. Export the transactions'
+    || ' again, or point transactions_path at the right file.'
+{%- endset -%}
+
+{%- set missing_columns_message -%}
+    'The header of ' || layouts.source_file
+    || ' lacks required column(s): ' || layouts.missing_columns
+    || '. Found columns: ' || layouts.found_columns
+    || '. Rename the header, or add its spelling to seeds/column_aliases.csv.'
+{%- endset -%}
+
+{%- set repeated_columns_message -%}
+    'The header of ' || layouts.source_file
+    || ' names the same column twice (found: ' || layouts.found_columns
+    || '). Remove or rename the extra column.'
+{%- endset %}
+
 final as (
 
-    -- The right join keeps the input_totals row when there are no files,
-    -- so the checks fire; with files it is a plain cross join.
+    -- Starting from input_totals keeps its row when there are no files, so
+    -- the checks fire; with files the join on true is a plain cross join.
     select layouts.*
-    from layouts
-    right join input_totals on true
+    from input_totals
+    left join layouts on true
     where
-        {{ raise_if(
-            'input_totals.total_data_lines = 0',
-            "'No transaction lines in ' || " ~ sql_quote(transactions_path()) ~ " || ': the input is empty or has only a header. Export the transactions again, or point transactions_path at the right file.'"
-        ) }}
-        and {{ raise_if(
-            'layouts.missing_columns is not null',
-            "'The header of ' || layouts.source_file || ' lacks required column(s): ' || layouts.missing_columns || '. Found columns: ' || layouts.found_columns || '. Rename the header, or add its spelling to seeds/column_aliases.csv.'"
-        ) }}
-        and {{ raise_if(
-            'layouts.has_repeated_columns',
-            "'The header of ' || layouts.source_file || ' names the same column twice (found: ' || layouts.found_columns || '). Remove or rename the extra column.'"
-        ) }}
+        {{ raise_if('input_totals.total_data_lines = 0', no_lines_message) }}
+        and {{ raise_if('layouts.missing_columns is not null', missing_columns_message) }}
+        and {{ raise_if('layouts.has_repeated_columns', repeated_columns_message) }}
 
 )
 

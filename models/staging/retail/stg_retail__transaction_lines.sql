@@ -37,7 +37,7 @@ data_lines as (
         lines.line_seq - source_files.first_line_seq + 1 as source_line_number,
         lines.raw_line,
         source_files.file_format,
-        source_files.delimiter,
+        source_files.field_delimiter,
         source_files.header_field_count,
         source_files.invoice_id_position,
         source_files.stock_code_position,
@@ -61,8 +61,8 @@ split_lines as (
     select
         *,
         {{ split_fields(
-            'raw_line', 'delimiter', "file_format = 'csv'"
-        ) }} as fields
+            'raw_line', 'field_delimiter', "file_format = 'csv'"
+        ) }} as field_values
     from data_lines
 
 ),
@@ -73,8 +73,9 @@ usable_lines as (
     -- values is read: position 3 of a shifted line is not the description.
     select
         *,
-        len(fields) as field_count,
-        case when len(fields) = header_field_count then fields end as usable_fields
+        len(field_values) as field_count,
+        case when len(field_values) = header_field_count then field_values end
+            as usable_field_values
     from split_lines
 
 ),
@@ -86,26 +87,26 @@ extracted as (
         source_file,
         source_line_number,
         raw_line,
-        fields,
-        usable_fields,
+        field_values,
+        usable_field_values,
         header_field_count,
         field_count,
 
         -- ids
-        {{ clean_text('usable_fields[invoice_id_position]') }} as invoice_id,
-        {{ clean_text('usable_fields[stock_code_position]') }} as stock_code,
-        {{ clean_text('usable_fields[customer_id_position]') }} as customer_id_text,
+        {{ clean_text('usable_field_values[invoice_id_position]') }} as invoice_id,
+        {{ clean_text('usable_field_values[stock_code_position]') }} as stock_code,
+        {{ clean_text('usable_field_values[customer_id_position]') }} as customer_id_text,
 
         -- strings
-        {{ clean_text('usable_fields[description_position]') }} as description,
-        {{ clean_text('usable_fields[country_position]') }} as country,
+        {{ clean_text('usable_field_values[description_position]') }} as description,
+        {{ clean_text('usable_field_values[country_position]') }} as country,
 
         -- numerics
-        {{ clean_text('usable_fields[quantity_position]') }} as quantity_text,
-        {{ clean_text('usable_fields[unit_price_position]') }} as unit_price_text,
+        {{ clean_text('usable_field_values[quantity_position]') }} as quantity_text,
+        {{ clean_text('usable_field_values[unit_price_position]') }} as unit_price_text,
 
         -- timestamps
-        {{ clean_text('usable_fields[invoiced_at_position]') }} as invoiced_at_text
+        {{ clean_text('usable_field_values[invoiced_at_position]') }} as invoiced_at_text
     from usable_lines
 
 ),
@@ -150,7 +151,7 @@ classified as (
     select
         typed.*,
         case
-            when typed.usable_fields is null then null
+            when typed.usable_field_values is null then null
             when starts_with(upper(typed.invoice_id), 'A') then 'adjustment'
             when non_product_stock_codes.stock_code is not null then 'non_product'
             when starts_with(upper(typed.invoice_id), 'C') then 'return'
@@ -168,11 +169,12 @@ validated as (
         *,
         case
             when raw_line is null or trim(raw_line) = '' then 'blank_line'
-            when usable_fields is null then 'malformed_line'
+            when usable_field_values is null then 'malformed_line'
             when invoice_id is null then 'missing_invoice_id'
             when stock_code is null then 'missing_stock_code'
             when invoiced_at is null then 'unparseable_date'
-            when quantity_decimal is null
+            when
+                quantity_decimal is null
                 or quantity_decimal <> trunc(quantity_decimal)
                 or abs(quantity_decimal) > 2147483647
                 or unit_price is null
@@ -181,7 +183,8 @@ validated as (
             when quantity_decimal = 0 then 'zero_quantity'
             when transaction_type <> 'adjustment' and unit_price <= 0
                 then 'non_positive_price'
-            when transaction_type = 'sale' and quantity_decimal < 0
+            when
+                transaction_type = 'sale' and quantity_decimal < 0
                 or transaction_type = 'return' and quantity_decimal > 0
                 then 'quantity_sign_mismatch'
         end as rejection_reason
@@ -196,7 +199,8 @@ deduplicated as (
     select
         *,
         case
-            when rejection_reason is null
+            when
+                rejection_reason is null
                 and row_number() over (
                     partition by rejection_reason is null, raw_line
                     order by line_seq
@@ -221,33 +225,38 @@ final as (
         -- strings
         description,
         case
-            when usable_fields is not null then coalesce(country, 'Unspecified')
+            when usable_field_values is not null then coalesce(country, 'Unspecified')
         end as country,
         transaction_type,
         final_rejection_reason as rejection_reason,
         case final_rejection_reason
             when 'blank_line' then 'the line is empty'
-            when 'malformed_line' then
-                case
-                    when fields is null then 'unbalanced double quote'
-                    else 'expected ' || header_field_count || ' fields, found '
-                        || field_count
-                end
+            when 'malformed_line'
+                then
+                    case
+                        when field_values is null then 'unbalanced double quote'
+                        else
+                            'expected ' || header_field_count || ' fields, found '
+                            || field_count
+                    end
             when 'missing_invoice_id' then 'no invoice number'
             when 'missing_stock_code' then 'no stock code'
-            when 'unparseable_date' then
-                'invoice date ' || coalesce('"' || invoiced_at_text || '"', 'missing')
-                || ' is not a recognised date'
-            when 'unparseable_number' then
-                'quantity ' || coalesce('"' || quantity_text || '"', 'missing')
-                || ' must be a whole number and price '
-                || coalesce('"' || unit_price_text || '"', 'missing')
-                || ' a decimal'
+            when 'unparseable_date'
+                then
+                    'invoice date ' || coalesce('"' || invoiced_at_text || '"', 'missing')
+                    || ' is not a recognised date'
+            when 'unparseable_number'
+                then
+                    'quantity ' || coalesce('"' || quantity_text || '"', 'missing')
+                    || ' must be a whole number and price '
+                    || coalesce('"' || unit_price_text || '"', 'missing')
+                    || ' a decimal'
             when 'missing_customer_id' then 'no customer id'
             when 'zero_quantity' then 'quantity is 0'
             when 'non_positive_price' then 'price ' || unit_price || ' is not positive'
-            when 'quantity_sign_mismatch' then
-                'quantity ' || quantity_decimal::bigint || ' on a ' || transaction_type
+            when 'quantity_sign_mismatch'
+                then
+                    'quantity ' || quantity_decimal::bigint || ' on a ' || transaction_type
             when 'duplicate_line' then 'same text as an earlier line'
         end as rejection_detail,
         -- The raw text is only kept where someone needs to read it.
