@@ -47,7 +47,7 @@ def render_summary(db: Path) -> str:
             f"  database        {db}",
             "",
             "Try:",
-            f"  .venv/bin/python -m customer_lifecycle.query --db {db} \"{EXAMPLE_QUERY}\"",
+            f'  .venv/bin/python -m customer_lifecycle.query --db {db} "{EXAMPLE_QUERY}"',
             "",
         ]
     )

@@ -70,9 +70,7 @@ def run_dbt_build(
 
 @pytest.fixture
 def build(tmp_path: Path) -> Iterator[Callable[..., BuildResult]]:
-    def _build(
-        transactions: str | Path, extra_vars: dict[str, Any] | None = None
-    ) -> BuildResult:
+    def _build(transactions: str | Path, extra_vars: dict[str, Any] | None = None) -> BuildResult:
         return run_dbt_build(tmp_path, transactions, extra_vars)
 
     yield _build

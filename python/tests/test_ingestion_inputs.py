@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-
 from conftest import HEADER, assert_report_balances, write_lines
 
 # Files built to exercise rejections are mostly bad on purpose; this ceiling
@@ -28,9 +27,7 @@ GOOD_LINES = [
 
 def rejections(result) -> dict[int, str]:
     return dict(
-        result.query(
-            "select source_line_number, rejection_reason from marts.rejected_transactions"
-        )
+        result.query("select source_line_number, rejection_reason from marts.rejected_transactions")
     )
 
 
