@@ -1,0 +1,54 @@
+{#-
+    The snapshot date every model measures from: the var as_of_date when
+    given, else the day after the last accepted transaction. Nothing in the
+    project reads the clock, so a fixed input always gives the same output.
+-#}
+
+with
+
+transactions as (
+
+    select * from {{ ref('stg_retail__transactions') }}
+
+),
+
+last_transaction as (
+
+    select max(invoice_date) as last_invoice_date
+    from transactions
+
+),
+
+resolved as (
+
+    select
+        {%- if var('as_of_date', none) is not none %}
+            try_cast({{ sql_quote(var('as_of_date') | string) }} as date) as as_of_date,
+        {%- else %}
+            cast({{ dbt.dateadd('day', 1, 'last_invoice_date') }} as date) as as_of_date,
+        {%- endif %}
+        last_invoice_date
+    from last_transaction
+
+),
+
+{%- set as_of_date_message -%}
+    {%- if var('as_of_date', none) is not none -%}
+        'The var as_of_date is ' || {{ sql_quote(var('as_of_date') | string) }}
+        || '; give an ISO date such as 2011-06-01.'
+    {%- else -%}
+        'No accepted transaction to take the as-of date from: see marts.rejected_transactions.'
+    {%- endif -%}
+{%- endset %}
+
+final as (
+
+    select
+        as_of_date,
+        last_invoice_date
+    from resolved
+    where {{ raise_if('as_of_date is null', as_of_date_message) }}
+
+)
+
+select * from final

@@ -1,0 +1,141 @@
+{#-
+    One row per customer of int_customers_featurized: lifecycle stage, value
+    segment, RFM scores and the named RFM segment, each with the facts and
+    the rule that decided it. The rules are in docs/decision_logic.md; every
+    threshold is a var or a seed.
+-#}
+
+with
+
+features as (
+
+    select * from {{ ref('int_customers_featurized') }}
+
+),
+
+score_thresholds as (
+
+    select * from {{ ref('rfm_score_thresholds') }}
+
+),
+
+segment_rules as (
+
+    select * from {{ ref('rfm_segment_rules') }}
+
+),
+
+ranked as (
+
+    select
+        customer_id,
+        as_of_date,
+        recency_days,
+        tenure_days,
+        orders,
+        net_revenue,
+        percent_rank() over (order by net_revenue) as net_revenue_percentile,
+        -- Quintiles: 5 is best. Ties are broken by customer_id so that a
+        -- rerun gives every customer the same score.
+        cast(ntile(5) over (order by recency_days desc, customer_id) as integer)
+            as recency_quintile,
+        cast(ntile(5) over (order by orders, customer_id) as integer) as frequency_quintile,
+        cast(ntile(5) over (order by net_revenue, customer_id) as integer) as monetary_quintile
+    from features
+
+),
+
+{%- set fixed = var('rfm_scoring_method') == 'fixed' %}
+{%- if var('rfm_scoring_method') not in ('quantile', 'fixed') %}
+    {{ exceptions.raise_compiler_error(
+        "The var rfm_scoring_method is '" ~ var('rfm_scoring_method') ~ "'; use quantile or fixed."
+    ) }}
+{%- endif %}
+
+scored as (
+
+    select
+        ranked.*,
+        {%- for dimension, metric in [('recency', 'recency_days'), ('frequency', 'orders'), ('monetary', 'net_revenue')] %}
+            {%- if fixed %}
+                (
+                    select score_thresholds.score
+                    from score_thresholds
+                    where
+                        score_thresholds.score_dimension = '{{ dimension }}'
+                        and ranked.{{ metric }} >= coalesce(score_thresholds.lower_bound, ranked.{{ metric }})
+                        and ranked.{{ metric }} < coalesce(score_thresholds.upper_bound, ranked.{{ metric }} + 1)
+                ) as {{ dimension }}_score{{ ',' if not loop.last }}
+            {%- else %}
+                {{ dimension }}_quintile as {{ dimension }}_score{{ ',' if not loop.last }}
+            {%- endif %}
+        {%- endfor %}
+    from ranked
+
+),
+
+staged as (
+
+    select
+        scored.*,
+        case
+            when tenure_days <= {{ var('lifecycle_new_max_tenure_days') }} then 'new'
+            when recency_days <= {{ var('lifecycle_active_max_recency_days') }} then 'active'
+            when recency_days <= {{ var('lifecycle_cooling_max_recency_days') }} then 'cooling'
+            when recency_days <= {{ var('lifecycle_at_risk_max_recency_days') }} then 'at_risk'
+            else 'dormant'
+        end as lifecycle_stage,
+        case
+            when net_revenue_percentile >= {{ var('value_vip_min_percentile') }} then 'vip'
+            when net_revenue_percentile >= {{ var('value_high_min_percentile') }} then 'high'
+            when net_revenue_percentile >= {{ var('value_mid_min_percentile') }} then 'mid'
+            else 'low'
+        end as value_segment
+    from scored
+
+),
+
+segment_matches as (
+
+    select
+        staged.customer_id,
+        segment_rules.rule_id as rfm_rule_id,
+        segment_rules.rfm_segment
+    from staged
+    inner join segment_rules
+        on staged.recency_score between segment_rules.recency_score_min
+        and segment_rules.recency_score_max
+        and staged.frequency_score between segment_rules.frequency_score_min
+        and segment_rules.frequency_score_max
+        and staged.monetary_score between segment_rules.monetary_score_min
+        and segment_rules.monetary_score_max
+    -- The rules do not overlap (tested); first match wins all the same.
+    qualify row_number() over (
+        partition by staged.customer_id order by segment_rules.rule_id
+    ) = 1
+
+),
+
+final as (
+
+    select
+        staged.customer_id,
+        staged.as_of_date,
+        staged.lifecycle_stage,
+        staged.value_segment,
+        cast(staged.net_revenue_percentile as decimal(9, 4)) as net_revenue_percentile,
+        staged.recency_score,
+        staged.frequency_score,
+        staged.monetary_score,
+        cast(staged.recency_score as varchar)
+        || cast(staged.frequency_score as varchar)
+        || cast(staged.monetary_score as varchar) as rfm_score,
+        segment_matches.rfm_segment,
+        segment_matches.rfm_rule_id
+    from staged
+    left join segment_matches
+        on staged.customer_id = segment_matches.customer_id
+
+)
+
+select * from final

@@ -1,0 +1,96 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='as_of_date',
+        on_schema_change='append_new_columns',
+        tags=['history'],
+    )
+}}
+
+{#-
+    One row per as-of date, RFM dimension and score: the range of the
+    metric that earned the score, so anyone can read why a customer got R=2.
+    Kept for every snapshot built; rebuilding a date replaces its rows.
+-#}
+
+with
+
+segments as (
+
+    select
+        segments.as_of_date,
+        segments.recency_score,
+        segments.frequency_score,
+        segments.monetary_score,
+        features.recency_days,
+        features.orders,
+        features.net_revenue
+    from {{ ref('int_customers_segmented') }} as segments
+    inner join {{ ref('int_customers_featurized') }} as features
+        on segments.customer_id = features.customer_id
+
+),
+
+score_thresholds as (
+
+    select * from {{ ref('rfm_score_thresholds') }}
+
+),
+
+scores as (
+
+    {%- for dimension, metric in [('recency', 'recency_days'), ('frequency', 'orders'), ('monetary', 'net_revenue')] %}
+        select
+            as_of_date,
+            '{{ dimension }}' as score_dimension,
+            '{{ metric }}' as metric,
+            {{ dimension }}_score as score,
+            cast({{ metric }} as decimal(18, 2)) as metric_value
+        from segments
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+observed as (
+
+    select
+        as_of_date,
+        score_dimension,
+        metric,
+        score,
+        count(*) as customers,
+        min(metric_value) as min_value,
+        max(metric_value) as max_value
+    from scores
+    group by as_of_date, score_dimension, metric, score
+
+),
+
+final as (
+
+    select
+        observed.as_of_date,
+        observed.score_dimension,
+        observed.score,
+        observed.metric,
+        '{{ var("rfm_scoring_method") }}' as scoring_method,
+        observed.customers,
+        observed.min_value,
+        observed.max_value,
+        {%- if var('rfm_scoring_method') == 'fixed' %}
+            cast(score_thresholds.lower_bound as decimal(18, 2)) as rule_lower_bound,
+            cast(score_thresholds.upper_bound as decimal(18, 2)) as rule_upper_bound
+        {%- else %}
+            cast(null as decimal(18, 2)) as rule_lower_bound,
+            cast(null as decimal(18, 2)) as rule_upper_bound
+        {%- endif %}
+    from observed
+    left join score_thresholds
+        on observed.score_dimension = score_thresholds.score_dimension
+        and observed.score = score_thresholds.score
+
+)
+
+select * from final
