@@ -67,8 +67,10 @@ revenue_summary as (
 
     select
         customer_id,
-        sum(gross_revenue) as gross_revenue,
-        sum(returned_revenue) as returned_revenue,
+        -- Rounded before they are subtracted, so that net revenue is exactly
+        -- gross minus returned as the customer sees them.
+        cast(sum(gross_revenue) as decimal(18, 2)) as gross_revenue,
+        cast(sum(returned_revenue) as decimal(18, 2)) as returned_revenue,
         {%- for days in windows %}
             cast(sum(sale_invoices) filter (where days_before_as_of <= {{ days }}) as bigint)
                 as orders_last_{{ days }}d,
