@@ -1,0 +1,187 @@
+"""The whole build on a generated Online Retail II file: balances, BTYD, determinism, history.
+
+One generated file (60,000 lines, a few hundred customers) is built once per
+module; each test then reads the warehouse or builds again beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import BuildResult, assert_report_balances, run_dbt_build
+from lifetimes.utils import summary_data_from_transaction_data
+
+from customer_lifecycle.backfill import backfill
+from customer_lifecycle.generate import generate
+
+LINES = 60_000
+SEED = 7
+
+MARTS = [
+    "customer_features",
+    "customer_segments",
+    "score_breakpoints",
+    "customer_snapshot_history",
+    "segment_migration",
+    "cohort_retention",
+    "data_quality_report",
+    "rejected_transactions",
+]
+
+
+@pytest.fixture(scope="module")
+def generated_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("data") / "online_retail_ii.csv"
+    generate(LINES, SEED, path, progress=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def built(generated_csv: Path, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    result = run_dbt_build(tmp_path_factory.mktemp("build"), generated_csv)
+    assert result.returncode == 0, result.output
+    return result
+
+
+def test_every_line_of_the_file_is_accounted_for(built: BuildResult, generated_csv: Path) -> None:
+    with generated_csv.open("rb") as handle:
+        data_lines = sum(1 for _ in handle) - 1
+    assert_report_balances(built, data_lines)
+    # The generator writes every kind of bad line; none may pass.
+    reasons = dict(
+        built.query("select rejection_reason, count(*) from marts.rejected_transactions group by 1")
+    )
+    assert {"missing_customer_id", "duplicate_line", "malformed_line"} <= reasons.keys()
+
+
+def test_default_as_of_date_is_the_day_after_the_last_transaction(built: BuildResult) -> None:
+    last_invoiced_at = built.scalar("select last_invoiced_at from marts.data_quality_report")
+    as_of_dates = built.query("select distinct as_of_date from marts.customer_features")
+    assert as_of_dates == [(last_invoiced_at.date().fromordinal(last_invoiced_at.toordinal() + 1),)]
+
+
+def test_btyd_columns_equal_lifetimes_for_every_customer(built: BuildResult) -> None:
+    as_of_date = built.scalar("select max(as_of_date) from marts.customer_features")
+    sales = pd.DataFrame(
+        built.query(
+            "select customer_id, invoiced_at, cast(line_amount as double) as line_amount"
+            " from staging.stg_retail__transactions"
+            " where transaction_type = 'sale' and invoice_date < ?",
+            [as_of_date],
+        ),
+        columns=["customer_id", "invoiced_at", "line_amount"],
+    )
+    expected = summary_data_from_transaction_data(
+        sales,
+        "customer_id",
+        "invoiced_at",
+        monetary_value_col="line_amount",
+        freq="D",
+        observation_period_end=pd.Timestamp(as_of_date) - pd.Timedelta(days=1),
+    )
+    actual = pd.DataFrame(
+        built.query(
+            "select customer_id, btyd_frequency, btyd_recency, btyd_t,"
+            " cast(btyd_monetary_value as double) from marts.customer_features"
+        ),
+        columns=["customer_id", "frequency", "recency", "T", "monetary_value"],
+    ).set_index("customer_id")
+    assert len(expected) > 200
+    assert sorted(actual.index) == sorted(expected.index)
+    joined = expected.join(actual.add_suffix("_dbt"))
+    for column in ["frequency", "recency", "T"]:
+        mismatched = joined[joined[column] != joined[f"{column}_dbt"]]
+        assert mismatched.empty, mismatched[[column, f"{column}_dbt"]].head()
+    # The mart keeps four decimals; lifetimes sums floats.
+    gap = (joined["monetary_value"] - joined["monetary_value_dbt"]).abs()
+    assert gap.max() < 0.0001, joined[gap >= 0.0001].head()
+
+
+@pytest.fixture(scope="module")
+def two_builds_at_one_date(
+    generated_csv: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[BuildResult, BuildResult]]:
+    as_of = {"as_of_date": "2011-06-01"}
+    first = run_dbt_build(tmp_path_factory.mktemp("first"), generated_csv, as_of)
+    second = run_dbt_build(tmp_path_factory.mktemp("second"), generated_csv, as_of)
+    assert first.returncode == 0, first.output
+    assert second.returncode == 0, second.output
+    yield first, second
+
+
+@pytest.mark.parametrize("mart", MARTS)
+def test_same_input_and_date_give_the_same_mart(
+    two_builds_at_one_date: tuple[BuildResult, BuildResult], mart: str
+) -> None:
+    first, second = two_builds_at_one_date
+    # Sorting on every column makes the comparison independent of storage order.
+    rows_first = first.query(f"select * from marts.{mart} order by all")
+    rows_second = second.query(f"select * from marts.{mart} order by all")
+    # One snapshot has no pair to migrate between; every other mart has rows.
+    assert rows_first or mart == "segment_migration", f"marts.{mart} is empty"
+    assert rows_first == rows_second
+
+
+def test_as_of_date_excludes_later_transactions(
+    two_builds_at_one_date: tuple[BuildResult, BuildResult],
+) -> None:
+    first, _ = two_builds_at_one_date
+    [(as_of_date, last_purchase)] = first.query(
+        "select as_of_date, max(last_purchase_date) from marts.customer_features group by 1"
+    )
+    assert as_of_date == date(2011, 6, 1)
+    assert last_purchase < as_of_date
+
+
+def test_backfill_fills_history_and_the_migration_balances(
+    built: BuildResult, generated_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workdir = built.db.parent
+    monkeypatch.setenv("CUSTOMER_LIFECYCLE_DB", str(built.db))
+    monkeypatch.setenv("CUSTOMER_LIFECYCLE_TRANSACTIONS", str(generated_csv))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(workdir / "target"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(workdir / "logs"))
+    dates = [date(2011, 1, 1), date(2011, 2, 1), date(2011, 3, 1)]
+    backfill(dates, {}, progress=False)
+    # Rebuilding a date replaces it rather than adding a copy.
+    backfill(dates[-1:], {}, progress=False)
+
+    snapshots = built.query(
+        "select as_of_date, count(*), count(distinct customer_id)"
+        " from marts.customer_snapshot_history group by 1 order by 1"
+    )
+    current = built.scalar("select max(as_of_date) from marts.customer_features")
+    assert [row[0] for row in snapshots] == [*dates, current]
+    assert all(rows == customers for _, rows, customers in snapshots)
+
+    stage_counts = dict(
+        ((as_of_date, stage), customers)
+        for as_of_date, stage, customers in built.query(
+            "select as_of_date, lifecycle_stage, count(*)"
+            " from marts.customer_snapshot_history group by all"
+        )
+    )
+    migration = built.query(
+        "select from_as_of_date, to_as_of_date, from_stage, to_stage, customers"
+        " from marts.segment_migration"
+    )
+    assert migration
+    moved_out: dict[tuple[date, str], int] = {}
+    moved_in: dict[tuple[date, str], int] = {}
+    for from_date, to_date, from_stage, to_stage, customers in migration:
+        if from_stage != "not_yet_customer":
+            moved_out[(from_date, from_stage)] = (
+                moved_out.get((from_date, from_stage), 0) + customers
+            )
+        moved_in[(to_date, to_stage)] = moved_in.get((to_date, to_stage), 0) + customers
+    assert moved_out == {key: value for key, value in stage_counts.items() if key[0] != current}
+    assert moved_in == {key: value for key, value in stage_counts.items() if key[0] != dates[0]}
+
+    cohorts = built.query(
+        "select count(*), min(active_share), max(active_share) from marts.cohort_retention"
+    )[0]
+    assert cohorts[0] > 0 and 0 <= cohorts[1] <= cohorts[2] <= 1
