@@ -65,7 +65,7 @@ cohort_months as (
         calendar_months.as_of_date
     from cohorts
     inner join calendar_months
-        on calendar_months.activity_month >= cohorts.acquisition_month
+        on cohorts.acquisition_month <= calendar_months.activity_month
 
 ),
 
@@ -88,8 +88,9 @@ final as (
     select
         cohort_months.as_of_date,
         cohort_months.acquisition_month,
-        {{ dbt.datediff('cohort_months.acquisition_month', 'cohort_months.activity_month', 'month') }}
-            as months_since_acquisition,
+        {{ dbt.datediff(
+            'cohort_months.acquisition_month', 'cohort_months.activity_month', 'month'
+        ) }} as months_since_acquisition,
         cohort_months.activity_month,
         cohort_months.cohort_customers,
         coalesce(activity.active_customers, 0) as active_customers,
@@ -100,8 +101,9 @@ final as (
         cast(coalesce(activity.net_revenue, 0) as decimal(18, 2)) as net_revenue
     from cohort_months
     left join activity
-        on cohort_months.acquisition_month = activity.acquisition_month
-        and cohort_months.activity_month = activity.activity_month
+        on
+            cohort_months.acquisition_month = activity.acquisition_month
+            and cohort_months.activity_month = activity.activity_month
 
 )
 

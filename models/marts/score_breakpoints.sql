@@ -40,7 +40,7 @@ score_thresholds as (
 
 scores as (
 
-    {%- for dimension, metric in [('recency', 'recency_days'), ('frequency', 'orders'), ('monetary', 'net_revenue')] %}
+    {%- for dimension, metric in rfm_dimensions() %}
         select
             as_of_date,
             '{{ dimension }}' as score_dimension,
@@ -79,17 +79,20 @@ final as (
         observed.customers,
         observed.min_value,
         observed.max_value,
-        {%- if var('rfm_scoring_method') == 'fixed' %}
-            cast(score_thresholds.lower_bound as decimal(18, 2)) as rule_lower_bound,
-            cast(score_thresholds.upper_bound as decimal(18, 2)) as rule_upper_bound
-        {%- else %}
-            cast(null as decimal(18, 2)) as rule_lower_bound,
-            cast(null as decimal(18, 2)) as rule_upper_bound
-        {%- endif %}
+        -- Rule bounds only exist for fixed scoring; quantiles have none.
+        case
+            when {{ sql_quote(var('rfm_scoring_method')) }} = 'fixed'
+                then cast(score_thresholds.lower_bound as decimal(18, 2))
+        end as rule_lower_bound,
+        case
+            when {{ sql_quote(var('rfm_scoring_method')) }} = 'fixed'
+                then cast(score_thresholds.upper_bound as decimal(18, 2))
+        end as rule_upper_bound
     from observed
     left join score_thresholds
-        on observed.score_dimension = score_thresholds.score_dimension
-        and observed.score = score_thresholds.score
+        on
+            observed.score_dimension = score_thresholds.score_dimension
+            and observed.score = score_thresholds.score
 
 )
 

@@ -66,8 +66,9 @@ moves as (
         coalesce(later.net_revenue, 0) - coalesce(earlier.net_revenue, 0) as net_revenue_change
     from earlier_customers as earlier
     full outer join later_customers as later
-        on earlier.to_as_of_date = later.to_as_of_date
-        and earlier.customer_id = later.customer_id
+        on
+            earlier.to_as_of_date = later.to_as_of_date
+            and earlier.customer_id = later.customer_id
 
 ),
 

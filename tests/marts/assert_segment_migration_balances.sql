@@ -86,8 +86,9 @@ select
     moved_out.customers as migrated_customers
 from expected_out
 full outer join moved_out
-    on expected_out.as_of_date = moved_out.as_of_date
-    and expected_out.lifecycle_stage = moved_out.lifecycle_stage
+    on
+        expected_out.as_of_date = moved_out.as_of_date
+        and expected_out.lifecycle_stage = moved_out.lifecycle_stage
 where expected_out.customers is distinct from moved_out.customers
 
 union all
@@ -100,6 +101,7 @@ select
     moved_in.customers as migrated_customers
 from expected_in
 full outer join moved_in
-    on expected_in.as_of_date = moved_in.as_of_date
-    and expected_in.lifecycle_stage = moved_in.lifecycle_stage
+    on
+        expected_in.as_of_date = moved_in.as_of_date
+        and expected_in.lifecycle_stage = moved_in.lifecycle_stage
 where expected_in.customers is distinct from moved_in.customers

@@ -32,11 +32,12 @@ matches as (
         count(rules.rule_id) as matching_rules
     from combinations
     left join {{ ref('rfm_segment_rules') }} as rules
-        on combinations.recency_score between rules.recency_score_min and rules.recency_score_max
-        and combinations.frequency_score between rules.frequency_score_min
-        and rules.frequency_score_max
-        and combinations.monetary_score between rules.monetary_score_min
-        and rules.monetary_score_max
+        on
+            combinations.recency_score between rules.recency_score_min and rules.recency_score_max
+            and combinations.frequency_score between rules.frequency_score_min
+            and rules.frequency_score_max
+            and combinations.monetary_score between rules.monetary_score_min
+            and rules.monetary_score_max
     group by
         combinations.recency_score,
         combinations.frequency_score,

@@ -71,18 +71,18 @@ revenue_summary as (
         -- gross minus returned as the customer sees them.
         cast(sum(gross_revenue) as decimal(18, 2)) as gross_revenue,
         cast(sum(returned_revenue) as decimal(18, 2)) as returned_revenue,
-        {%- for days in windows %}
-            cast(sum(sale_invoices) filter (where days_before_as_of <= {{ days }}) as bigint)
-                as orders_last_{{ days }}d,
-            cast(sum(sale_invoices) filter (
-                where days_before_as_of > {{ days }} and days_before_as_of <= {{ 2 * days }}
+    {%- for days in windows %}
+        cast(sum(sale_invoices) filter (where days_before_as_of <= {{ days }}) as bigint)
+            as orders_last_{{ days }}d,
+        cast(sum(sale_invoices) filter (
+            where days_before_as_of > {{ days }} and days_before_as_of <= {{ 2 * days }}
             ) as bigint) as orders_prev_{{ days }}d,
-            sum(gross_revenue - returned_revenue) filter (where days_before_as_of <= {{ days }})
-                as net_revenue_last_{{ days }}d,
-            sum(gross_revenue - returned_revenue) filter (
-                where days_before_as_of > {{ days }} and days_before_as_of <= {{ 2 * days }}
-            ) as net_revenue_prev_{{ days }}d{{ ',' if not loop.last }}
-        {%- endfor %}
+        sum(gross_revenue - returned_revenue) filter (where days_before_as_of <= {{ days }})
+            as net_revenue_last_{{ days }}d,
+        sum(gross_revenue - returned_revenue) filter (
+            where days_before_as_of > {{ days }} and days_before_as_of <= {{ 2 * days }}
+        ) as net_revenue_prev_{{ days }}d{{ ',' if not loop.last }}
+    {%- endfor %}
     from customer_days
     group by customer_id
 
@@ -96,10 +96,6 @@ joined as (
         profiles.country,
         purchase_summary.first_purchase_date,
         purchase_summary.last_purchase_date,
-        {{ dbt.datediff('purchase_summary.last_purchase_date', 'purchase_summary.as_of_date', 'day') }}
-            as recency_days,
-        {{ dbt.datediff('purchase_summary.first_purchase_date', 'purchase_summary.as_of_date', 'day') }}
-            as tenure_days,
         purchase_summary.orders,
         purchase_summary.purchase_days,
         revenue_summary.gross_revenue,
@@ -120,6 +116,16 @@ joined as (
         on purchase_summary.customer_id = revenue_summary.customer_id
     inner join profiles
         on purchase_summary.customer_id = profiles.customer_id
+
+),
+
+dated as (
+
+    select
+        *,
+        {{ dbt.datediff('last_purchase_date', 'as_of_date', 'day') }} as recency_days,
+        {{ dbt.datediff('first_purchase_date', 'as_of_date', 'day') }} as tenure_days
+    from joined
 
 ),
 
@@ -176,7 +182,7 @@ final as (
         {{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }} as btyd_recency,
         tenure_days - 1 as btyd_t,
         cast(btyd_monetary_value as decimal(18, 4)) as btyd_monetary_value
-    from joined
+    from dated
 
 )
 

@@ -37,7 +37,7 @@ ranked as (
         percent_rank() over (order by net_revenue) as net_revenue_percentile,
         -- Quintiles: 5 is best. Ties are broken by customer_id so that a
         -- rerun gives every customer the same score.
-        cast(ntile(5) over (order by recency_days desc, customer_id) as integer)
+        cast(ntile(5) over (order by recency_days desc, customer_id asc) as integer)
             as recency_quintile,
         cast(ntile(5) over (order by orders, customer_id) as integer) as frequency_quintile,
         cast(ntile(5) over (order by net_revenue, customer_id) as integer) as monetary_quintile
@@ -45,10 +45,10 @@ ranked as (
 
 ),
 
-{%- set fixed = var('rfm_scoring_method') == 'fixed' %}
 {%- if var('rfm_scoring_method') not in ('quantile', 'fixed') %}
     {{ exceptions.raise_compiler_error(
-        "The var rfm_scoring_method is '" ~ var('rfm_scoring_method') ~ "'; use quantile or fixed."
+        "The var rfm_scoring_method is '" ~ var('rfm_scoring_method')
+        ~ "'; use quantile or fixed."
     ) }}
 {%- endif %}
 
@@ -56,20 +56,22 @@ scored as (
 
     select
         ranked.*,
-        {%- for dimension, metric in [('recency', 'recency_days'), ('frequency', 'orders'), ('monetary', 'net_revenue')] %}
-            {%- if fixed %}
-                (
+    {%- for dimension, metric in rfm_dimensions() %}
+        case
+            when {{ sql_quote(var('rfm_scoring_method')) }} = 'fixed'
+                then (
                     select score_thresholds.score
                     from score_thresholds
                     where
                         score_thresholds.score_dimension = '{{ dimension }}'
-                        and ranked.{{ metric }} >= coalesce(score_thresholds.lower_bound, ranked.{{ metric }})
-                        and ranked.{{ metric }} < coalesce(score_thresholds.upper_bound, ranked.{{ metric }} + 1)
-                ) as {{ dimension }}_score{{ ',' if not loop.last }}
-            {%- else %}
-                {{ dimension }}_quintile as {{ dimension }}_score{{ ',' if not loop.last }}
-            {%- endif %}
-        {%- endfor %}
+                        and ranked.{{ metric }}
+                        >= coalesce(score_thresholds.lower_bound, ranked.{{ metric }})
+                        and ranked.{{ metric }}
+                        < coalesce(score_thresholds.upper_bound, ranked.{{ metric }} + 1)
+                    )
+            else ranked.{{ dimension }}_quintile
+        end as {{ dimension }}_score{{ ',' if not loop.last }}
+    {%- endfor %}
     from ranked
 
 ),
@@ -79,16 +81,20 @@ staged as (
     select
         scored.*,
         case
-            when tenure_days <= {{ var('lifecycle_new_max_tenure_days') }} then 'new'
-            when recency_days <= {{ var('lifecycle_active_max_recency_days') }} then 'active'
-            when recency_days <= {{ var('lifecycle_cooling_max_recency_days') }} then 'cooling'
-            when recency_days <= {{ var('lifecycle_at_risk_max_recency_days') }} then 'at_risk'
+            when scored.tenure_days <= {{ var('lifecycle_new_max_tenure_days') }} then 'new'
+            when scored.recency_days <= {{ var('lifecycle_active_max_recency_days') }} then 'active'
+            when
+                scored.recency_days <= {{ var('lifecycle_cooling_max_recency_days') }}
+                then 'cooling'
+            when
+                scored.recency_days <= {{ var('lifecycle_at_risk_max_recency_days') }}
+                then 'at_risk'
             else 'dormant'
         end as lifecycle_stage,
         case
-            when net_revenue_percentile >= {{ var('value_vip_min_percentile') }} then 'vip'
-            when net_revenue_percentile >= {{ var('value_high_min_percentile') }} then 'high'
-            when net_revenue_percentile >= {{ var('value_mid_min_percentile') }} then 'mid'
+            when scored.net_revenue_percentile >= {{ var('value_vip_min_percentile') }} then 'vip'
+            when scored.net_revenue_percentile >= {{ var('value_high_min_percentile') }} then 'high'
+            when scored.net_revenue_percentile >= {{ var('value_mid_min_percentile') }} then 'mid'
             else 'low'
         end as value_segment
     from scored
@@ -103,12 +109,13 @@ segment_matches as (
         segment_rules.rfm_segment
     from staged
     inner join segment_rules
-        on staged.recency_score between segment_rules.recency_score_min
-        and segment_rules.recency_score_max
-        and staged.frequency_score between segment_rules.frequency_score_min
-        and segment_rules.frequency_score_max
-        and staged.monetary_score between segment_rules.monetary_score_min
-        and segment_rules.monetary_score_max
+        on
+            staged.recency_score between segment_rules.recency_score_min
+            and segment_rules.recency_score_max
+            and staged.frequency_score between segment_rules.frequency_score_min
+            and segment_rules.frequency_score_max
+            and staged.monetary_score between segment_rules.monetary_score_min
+            and segment_rules.monetary_score_max
     -- The rules do not overlap (tested); first match wins all the same.
     qualify row_number() over (
         partition by staged.customer_id order by segment_rules.rule_id
