@@ -1,0 +1,1 @@
+"""Python helpers for the customer_lifecycle dbt project."""
