@@ -45,7 +45,14 @@ build: $(INSTALLED) $(if $(filter $(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),
 lint: $(INSTALLED)  ## ruff on the Python package, sqlfluff on the SQL
 	$(VENV)/bin/ruff check python
 	$(VENV)/bin/ruff format --check python
-	$(VENV)/bin/sqlfluff lint models tests/staging tests/marts analyses
+	$(VENV)/bin/sqlfluff lint models tests/staging tests/marts tests/seeds analyses
+
+.PHONY: docs-dictionary
+# dbt parse reads the YAML without building anything; the module picks up the
+# manifest where dbt wrote it ($DBT_TARGET_PATH, else target/).
+docs-dictionary: $(INSTALLED)  ## Regenerate docs/data_dictionary.md from the YAML descriptions
+	$(DBT) parse --quiet
+	$(PYTHON) -m customer_lifecycle.data_dictionary
 
 test: $(INSTALLED) lint  ## Run every test: dbt build on test data (unit + data tests), then pytest
 	$(PYTHON) -m pytest python/tests -q
