@@ -14,8 +14,13 @@ SAMPLE := data/generated/online_retail_ii_sample.csv
 SAMPLE_LINES := 300000
 SAMPLE_SEED := 42
 
-export CUSTOMER_LIFECYCLE_DB ?= warehouse/customer_lifecycle.duckdb
-export CUSTOMER_LIFECYCLE_TRANSACTIONS ?= $(SAMPLE)
+CUSTOMER_LIFECYCLE_DB ?= warehouse/customer_lifecycle.duckdb
+CUSTOMER_LIFECYCLE_TRANSACTIONS ?= $(SAMPLE)
+# Relative paths are anchored at the project root (this Makefile's folder),
+# whichever directory make was started from.
+anchor = $(if $(filter /%,$(1)),$(1),$(CURDIR)/$(1))
+export CUSTOMER_LIFECYCLE_DB := $(call anchor,$(CUSTOMER_LIFECYCLE_DB))
+export CUSTOMER_LIFECYCLE_TRANSACTIONS := $(call anchor,$(CUSTOMER_LIFECYCLE_TRANSACTIONS))
 
 .PHONY: help install build test lint sample lock clean
 
@@ -37,7 +42,7 @@ $(SAMPLE): | $(INSTALLED)
 sample: $(SAMPLE)  ## Generate the bundled sample data set (deterministic)
 
 # The sample is only generated when the build reads it.
-build: $(INSTALLED) $(if $(filter $(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),$(SAMPLE))  ## Build every model and test on the input, then print a summary
+build: $(INSTALLED) $(if $(filter $(CURDIR)/$(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),$(SAMPLE))  ## Build every model and test on the input, then print a summary
 	@mkdir -p $(dir $(CUSTOMER_LIFECYCLE_DB))
 	$(DBT) build
 	@$(PYTHON) -m customer_lifecycle.summary

@@ -18,7 +18,8 @@
     {%- if matches == 0 -%}
         {{ exceptions.raise_compiler_error(
             "Transactions input not found: '" ~ path ~ "' matches no file "
-            ~ "(relative paths are resolved against the project root). "
+            ~ "(a relative path is read from the directory dbt runs in, the project root "
+            ~ "when run there or through make). "
             ~ "Point the var transactions_path or the env CUSTOMER_LIFECYCLE_TRANSACTIONS "
             ~ "at an existing CSV file, glob of CSV files, or Parquet file; "
             ~ "'make build' generates the bundled sample."
@@ -30,7 +31,8 @@
 {#- Parquet column names, in file order, read from the file footer only. -#}
 {% macro parquet_input_columns() -%}
     {%- set described = run_query(
-        "describe select * from read_parquet(" ~ source('retail', 'transactions') ~ ")"
+        "describe select * from read_parquet("
+        ~ source('retail', 'transactions') ~ ", union_by_name = true)"
     ) -%}
     {{ return(described.columns[0].values() | list) }}
 {%- endmacro %}

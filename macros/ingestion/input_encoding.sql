@@ -67,7 +67,8 @@
     {%- endif -%}
     {{ exceptions.raise_compiler_error(
         "The input files are not all in one encoding: " ~ (latin1_files | join(', '))
-        ~ " are not UTF-8, the others are. Convert them to UTF-8"
-        ~ " (iconv -f latin1 -t utf-8), or set the var input_encoding."
+        ~ " are not UTF-8, the others are. Convert those to UTF-8"
+        ~ " (iconv -f latin1 -t utf-8 FILE > FILE.utf8.csv) and build again: forcing one"
+        ~ " encoding with the var input_encoding would garble the other files' text."
     ) }}
 {%- endmacro %}

@@ -9,7 +9,7 @@
     case
         when lower(trim({{ field }})) in (
             {%- for token in var('null_tokens') -%}
-            '{{ token }}'{{ ', ' if not loop.last }}
+            {{ sql_quote(token | lower) }}{{ ', ' if not loop.last }}
             {%- endfor -%}
         ) then null
         else trim({{ field }})
@@ -45,8 +45,8 @@
 
 {#-
     A decimal with a point, or with a single decimal comma as semicolon
-    exports write it (2,55). Thousands separators are not accepted: "1,234"
-    would be ambiguous.
+    exports write it (2,55). A lone comma is always the decimal separator,
+    so "1,234" reads as 1.234: thousands separators are not supported.
 -#}
 {% macro parse_decimal(text) -%}
     try_cast(
@@ -56,6 +56,18 @@
             else {{ text }}
         end as decimal(18, 4)
     )
+{%- endmacro %}
+
+
+{#-
+    A whole number, written as such or with only zeros after the point
+    (6, -2, 6.0, as float exports write it): 1.5 or 1.00001 is no quantity.
+-#}
+{% macro parse_whole_number(text) -%}
+    case
+        when regexp_full_match({{ text }}, '[+-]?[0-9]{1,9}([.]0*)?')
+            then cast(cast({{ text }} as decimal(18, 4)) as integer)
+    end
 {%- endmacro %}
 
 

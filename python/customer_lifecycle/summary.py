@@ -25,7 +25,8 @@ def render_summary(db: Path) -> str:
         row = connection.execute(
             """
             select transactions_path, input_files, lines_read, lines_accepted,
-                   lines_rejected, rejected_share, distinct_customers,
+                   lines_rejected, rejected_share,
+                   (select count(*) from marts.customer_features),
                    first_invoiced_at, last_invoiced_at
             from marts.data_quality_report
             """
@@ -42,7 +43,7 @@ def render_summary(db: Path) -> str:
             f"  accepted        {accepted:,}",
             f"  rejected        {rejected:,} ({float(share):.2%}); reasons in "
             "marts.rejected_transactions",
-            f"  customers       {customers:,}",
+            f"  customers       {customers:,} with a product sale",
             f"  transactions    {first_at:%Y-%m-%d} to {last_at:%Y-%m-%d}",
             f"  database        {db}",
             "",

@@ -240,8 +240,16 @@ def test_rejected_share_above_the_ceiling_stops_the_build(build, tmp_path: Path)
     result = build(path, {"max_rejected_share": 0.6})
     assert result.returncode != 0
     assert "Rejected share 0.75 (3 of 4 lines) exceeds max_rejected_share 0.6" in result.output
-    # The report is still built, so the reasons can be read.
+    # The report and the rejected lines are still built, so the reasons can be
+    # read; no customer mart is built from such an input.
     assert result.scalar("select lines_rejected from marts.data_quality_report") == 3
+    assert result.scalar("select count(*) from marts.rejected_transactions") == 3
+    assert (
+        result.query(
+            "select table_name from information_schema.tables where table_name = 'customer_features'"
+        )
+        == []
+    )
 
 
 def test_a_glob_reads_every_file_with_its_own_line_numbers(build, tmp_path: Path) -> None:

@@ -12,10 +12,19 @@ transactions as (
 
 ),
 
+-- Not read for its values: depending on the check means no snapshot is
+-- built when too many lines were rejected.
+quality_check as (
+
+    select * from {{ ref('int_rejected_share_checked') }}
+
+),
+
 last_transaction as (
 
-    select max(invoice_date) as last_invoice_date
+    select max(transactions.invoice_date) as last_invoice_date
     from transactions
+    cross join quality_check
 
 ),
 

@@ -116,7 +116,7 @@ typed as (
     select
         *,
         {{ normalise_customer_id('customer_id_text') }} as customer_id,
-        {{ parse_decimal('quantity_text') }} as quantity_decimal,
+        {{ parse_whole_number('quantity_text') }} as parsed_quantity,
         {{ parse_decimal('unit_price_text') }} as unit_price,
         {{ parse_timestamp('invoiced_at_text') }} as invoiced_at
     from extracted
@@ -173,19 +173,15 @@ validated as (
             when invoice_id is null then 'missing_invoice_id'
             when stock_code is null then 'missing_stock_code'
             when invoiced_at is null then 'unparseable_date'
-            when
-                quantity_decimal is null
-                or quantity_decimal <> trunc(quantity_decimal)
-                or abs(quantity_decimal) > 2147483647
-                or unit_price is null
+            when parsed_quantity is null or unit_price is null
                 then 'unparseable_number'
             when customer_id is null then 'missing_customer_id'
-            when quantity_decimal = 0 then 'zero_quantity'
+            when parsed_quantity = 0 then 'zero_quantity'
             when transaction_type <> 'adjustment' and unit_price <= 0
                 then 'non_positive_price'
             when
-                transaction_type = 'sale' and quantity_decimal < 0
-                or transaction_type = 'return' and quantity_decimal > 0
+                transaction_type = 'sale' and parsed_quantity < 0
+                or transaction_type = 'return' and parsed_quantity > 0
                 then 'quantity_sign_mismatch'
         end as rejection_reason
     from classified
@@ -256,14 +252,14 @@ final as (
             when 'non_positive_price' then 'price ' || unit_price || ' is not positive'
             when 'quantity_sign_mismatch'
                 then
-                    'quantity ' || quantity_decimal::bigint || ' on a ' || transaction_type
+                    'quantity ' || parsed_quantity || ' on a ' || transaction_type
             when 'duplicate_line' then 'same text as an earlier line'
         end as rejection_detail,
         -- The raw text is only kept where someone needs to read it.
         case when final_rejection_reason is not null then raw_line end as raw_line,
 
         -- numerics
-        case when final_rejection_reason is null then quantity_decimal::integer end
+        case when final_rejection_reason is null then parsed_quantity end
             as quantity,
         unit_price,
 
