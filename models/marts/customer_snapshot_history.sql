@@ -31,6 +31,12 @@ segments as (
 
 ),
 
+risk as (
+
+    select * from {{ ref('int_customers_risk_scored') }}
+
+),
+
 final as (
 
     select
@@ -56,10 +62,14 @@ final as (
         segments.recency_score,
         segments.frequency_score,
         segments.monetary_score,
-        segments.rfm_segment
+        segments.rfm_segment,
+        risk.risk_score,
+        risk.risk_level
     from features
     inner join segments
         on features.customer_id = segments.customer_id
+    inner join risk
+        on features.customer_id = risk.customer_id
 
 )
 

@@ -1,0 +1,56 @@
+{#-
+    int_customer_actions_decided plus the campaign budget. With the var
+    campaign_budget set, customers with an action are ranked by net benefit
+    (ties by customer_id) and taken in that order while the running cost
+    stays within the budget; the rest are marked is_in_budget = false.
+    Without a budget, everyone with an action is in. no_action is never in.
+-#}
+
+with
+
+decisions as (
+
+    select * from {{ ref('int_customer_actions_decided') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        case
+            when action_code <> 'no_action'
+                then row_number() over (
+                    partition by action_code = 'no_action'
+                    order by net_benefit desc, customer_id asc
+                )
+        end as contact_rank,
+        case
+            when action_code <> 'no_action'
+                then cast(sum(unit_cost) over (
+                    partition by action_code = 'no_action'
+                    order by net_benefit desc, customer_id asc
+                    rows between unbounded preceding and current row
+                ) as decimal(18, 2))
+        end as cumulative_cost
+    from decisions
+
+),
+
+final as (
+
+    select
+        *,
+        {%- if var('campaign_budget') is none %}
+            action_code <> 'no_action' as is_in_budget,
+            cast(null as decimal(18, 2)) as campaign_budget
+        {%- else %}
+            action_code <> 'no_action'
+            and cumulative_cost <= {{ var('campaign_budget') }} as is_in_budget,
+            cast({{ var('campaign_budget') }} as decimal(18, 2)) as campaign_budget
+        {%- endif %}
+    from ranked
+
+)
+
+select * from final

@@ -1,0 +1,199 @@
+{#-
+    One row per customer: the action the ordered rule table picks, with its
+    economics. Every rule that matches the customer's stage, value segment
+    and risk level (`*` matches anything) is a candidate; the lowest rule_id
+    whose action clears the var min_roi wins (no_action always does). The
+    first matching rule's proposal is kept beside the choice, and
+    decision_reason says which of the four outcomes happened.
+
+    value_at_stake is the yearly value the customer has shown: the larger of
+    their 12-month run rate and their net revenue per year of tenure (at
+    least a year), never below 0. expected_benefit = value_at_stake x
+    uplift; net_benefit = benefit - cost; roi = net_benefit / cost.
+-#}
+
+with
+
+features as (
+
+    select * from {{ ref('int_customers_featurized') }}
+
+),
+
+segments as (
+
+    select * from {{ ref('int_customers_segmented') }}
+
+),
+
+risk as (
+
+    select * from {{ ref('int_customers_risk_scored') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('action_rules') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('action_catalogue') }}
+
+),
+
+customers as (
+
+    select
+        features.customer_id,
+        features.as_of_date,
+        segments.lifecycle_stage,
+        segments.value_segment,
+        risk.risk_level,
+        cast(
+            greatest(
+                features.run_rate_value_12m,
+                features.net_revenue * 365.0 / greatest(features.tenure_days, 365),
+                0
+            ) as decimal(18, 2)
+        ) as value_at_stake
+    from features
+    inner join segments
+        on features.customer_id = segments.customer_id
+    inner join risk
+        on features.customer_id = risk.customer_id
+
+),
+
+candidates as (
+
+    select
+        customers.customer_id,
+        customers.as_of_date,
+        customers.lifecycle_stage,
+        customers.value_segment,
+        customers.risk_level,
+        customers.value_at_stake,
+        rules.rule_id,
+        catalogue.action_code,
+        catalogue.action_name,
+        catalogue.channel,
+        catalogue.unit_cost,
+        catalogue.expected_uplift,
+        catalogue.uplift_low,
+        catalogue.uplift_high,
+    {%- set uplift_bands = [
+        ('', 'expected_uplift'), ('_low', 'uplift_low'), ('_high', 'uplift_high')
+    ] %}
+    {%- for band, uplift in uplift_bands %}
+        cast(
+            customers.value_at_stake * catalogue.{{ uplift }} as decimal(18, 2)
+        ) as expected_benefit{{ band }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    from customers
+    inner join rules
+        on
+            rules.lifecycle_stage in ('*', customers.lifecycle_stage)
+            and rules.value_segment in ('*', customers.value_segment)
+            and rules.risk_level in ('*', customers.risk_level)
+    inner join catalogue
+        on rules.action_code = catalogue.action_code
+
+),
+
+priced as (
+
+    select
+        *,
+        cast(expected_benefit - unit_cost as decimal(18, 2)) as net_benefit,
+        {%- for band in ['', '_low', '_high'] %}
+            case
+                when unit_cost > 0
+                    then cast(
+                        (expected_benefit{{ band }} - unit_cost) / unit_cost as decimal(12, 4)
+                    )
+            end as roi{{ band }},
+        {%- endfor %}
+        case
+            when value_at_stake > 0
+                then cast(unit_cost / value_at_stake as decimal(12, 4))
+        end as break_even_uplift,
+        row_number() over (partition by customer_id order by rule_id) as match_order
+    from candidates
+
+),
+
+judged as (
+
+    -- A free action is eligible when it gains anything; no_action always is.
+    select
+        *,
+        action_code = 'no_action'
+        or coalesce(roi >= {{ var('min_roi') }}, unit_cost = 0 and net_benefit >= 0)
+            as is_eligible
+    from priced
+
+),
+
+first_matches as (
+
+    select *
+    from judged
+    where match_order = 1
+
+),
+
+chosen as (
+
+    select *
+    from judged
+    where is_eligible
+    qualify row_number() over (partition by customer_id order by rule_id) = 1
+
+),
+
+final as (
+
+    select
+        chosen.customer_id,
+        chosen.as_of_date,
+        chosen.lifecycle_stage,
+        chosen.value_segment,
+        chosen.risk_level,
+        chosen.rule_id as action_rule_id,
+        chosen.action_code,
+        chosen.action_name,
+        chosen.channel,
+        chosen.unit_cost,
+        chosen.expected_uplift,
+        chosen.uplift_low,
+        chosen.uplift_high,
+        chosen.value_at_stake,
+        chosen.expected_benefit,
+        chosen.expected_benefit_low,
+        chosen.expected_benefit_high,
+        chosen.net_benefit,
+        chosen.roi,
+        chosen.roi_low,
+        chosen.roi_high,
+        chosen.break_even_uplift,
+        case
+            when first_matches.action_code = 'no_action' then 'no_action_by_rule'
+            when chosen.rule_id = first_matches.rule_id then 'first_matching_rule'
+            when chosen.action_code = 'no_action' then 'no_action_low_roi'
+            else 'fallback_after_low_roi'
+        end as decision_reason,
+        first_matches.rule_id as first_rule_id,
+        first_matches.action_code as first_rule_action_code,
+        first_matches.action_name as first_rule_action_name,
+        first_matches.roi as first_rule_roi,
+        cast({{ var('min_roi') }} as decimal(9, 4)) as min_roi
+    from chosen
+    inner join first_matches
+        on chosen.customer_id = first_matches.customer_id
+
+)
+
+select * from final

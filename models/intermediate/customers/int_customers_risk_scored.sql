@@ -1,0 +1,198 @@
+{#-
+    One row per customer of int_customers_featurized: five risk signals
+    scaled to 0-1, their weighted contributions in points, the 0-100 risk
+    score and its level, and the two largest drivers. Signals and weights
+    are in docs/decision_logic.md, thresholds in dbt_project.yml vars and
+    seeds/risk_signal_weights.csv.
+
+    The arithmetic is decimal: each signal is rounded to 6 places and each
+    contribution to 2, and the score is the sum of the contributions as
+    shown, so a score of exactly 50.00 is exactly 50.00 when compared with a
+    threshold, and the contributions always add up to the score.
+-#}
+
+{%- set window = var('risk_trend_window_days') %}
+{%- if window not in [90, 180, 365] %}
+    {{ exceptions.raise_compiler_error(
+        "The var risk_trend_window_days is " ~ window ~ "; use 90, 180 or 365."
+    ) }}
+{%- endif %}
+
+with
+
+features as (
+
+    select * from {{ ref('int_customers_featurized') }}
+
+),
+
+signal_weights as (
+
+    select * from {{ ref('risk_signal_weights') }}
+
+),
+
+weights as (
+
+    select
+    {%- for signal in risk_signals() %}
+            max(weight) filter (where risk_signal = '{{ signal }}') as {{ signal }}_weight
+            {{- ',' if not loop.last }}
+    {%- endfor %}
+    from signal_weights
+
+),
+
+facts as (
+
+    select
+        customer_id,
+        as_of_date,
+        recency_days,
+        mean_days_between_purchases is null as is_one_time_buyer,
+        coalesce(
+            mean_days_between_purchases,
+            {{ var('risk_one_time_buyer_gap_days') }}
+        ) as expected_gap_days,
+        {{ window }} as trend_window_days,
+        orders_last_{{ window }}d as orders_last_window,
+        orders_prev_{{ window }}d as orders_prev_window,
+        net_revenue_last_{{ window }}d as net_revenue_last_window,
+        net_revenue_prev_{{ window }}d as net_revenue_prev_window,
+        return_rate
+    from features
+
+),
+
+signals as (
+
+    select
+        facts.*,
+        cast(facts.recency_days / facts.expected_gap_days as decimal(9, 2)) as overdue_ratio,
+        {{ unit_interval(
+            '(recency_days - ' ~ var('risk_recency_floor_days') ~ ') / ('
+            ~ var('risk_recency_ceiling_days') ~ ' - ' ~ var('risk_recency_floor_days') ~ ')'
+        ) }} as recency_signal,
+        {{ unit_interval(
+            '(recency_days / expected_gap_days - 1) / ('
+            ~ var('risk_overdue_ceiling_ratio') ~ ' - 1)'
+        ) }} as overdue_signal,
+        -- No earlier orders, no decline.
+        {{ unit_interval(
+            'case when orders_prev_window > 0 then (orders_prev_window - orders_last_window)'
+            ~ ' / orders_prev_window else 0 end'
+        ) }} as frequency_decline_signal,
+        {{ unit_interval(
+            'case when net_revenue_prev_window > 0 then (net_revenue_prev_window'
+            ~ ' - net_revenue_last_window) / net_revenue_prev_window else 0 end'
+        ) }} as monetary_decline_signal,
+        {{ unit_interval(
+            'coalesce(return_rate, 0) / ' ~ var('risk_return_rate_ceiling')
+        ) }} as returns_signal
+    from facts
+
+),
+
+contributions as (
+
+    select
+        signals.*,
+    {%- for signal in risk_signals() %}
+        cast(
+            round(100 * weights.{{ signal }}_weight * signals.{{ signal }}_signal, 2)
+            as decimal(6, 2)
+        ) as {{ signal }}_points{{ ',' if not loop.last }}
+    {%- endfor %}
+    from signals
+    cross join weights
+
+),
+
+scored as (
+
+    select
+        *,
+        cast(
+            {% for signal in risk_signals() -%}
+                {{ signal }}_points{{ ' + ' if not loop.last }}
+            {%- endfor %} as decimal(6, 2)
+        ) as risk_score
+    from contributions
+
+),
+
+ranked_drivers as (
+
+    -- Drivers ranked by points; equal points keep the order of
+    -- risk_signals(), so the ranking never depends on scan order.
+    {%- for signal in risk_signals() %}
+        select
+            customer_id,
+            '{{ signal }}' as risk_driver,
+            {{ signal }}_points as points,
+            {{ loop.index }} as signal_order
+        from scored
+        where {{ signal }}_points > 0
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+drivers as (
+
+    select
+        customer_id,
+        max(risk_driver) filter (where driver_rank = 1) as top_risk_driver,
+        max(points) filter (where driver_rank = 1) as top_risk_points,
+        max(risk_driver) filter (where driver_rank = 2) as second_risk_driver,
+        max(points) filter (where driver_rank = 2) as second_risk_points
+    from (
+        select
+            *,
+            row_number() over (
+                partition by customer_id order by points desc, signal_order asc
+            ) as driver_rank
+        from ranked_drivers
+    ) as numbered
+    where driver_rank <= 2
+    group by customer_id
+
+),
+
+final as (
+
+    select
+        scored.customer_id,
+        scored.as_of_date,
+        scored.risk_score,
+        case
+            when scored.risk_score >= {{ var('risk_level_critical_min_score') }} then 'critical'
+            when scored.risk_score >= {{ var('risk_level_high_min_score') }} then 'high'
+            when scored.risk_score >= {{ var('risk_level_medium_min_score') }} then 'medium'
+            else 'low'
+        end as risk_level,
+        drivers.top_risk_driver,
+        drivers.top_risk_points,
+        drivers.second_risk_driver,
+        drivers.second_risk_points,
+        {%- for signal in risk_signals() %}
+            scored.{{ signal }}_signal,
+            scored.{{ signal }}_points,
+        {%- endfor %}
+        scored.recency_days,
+        scored.is_one_time_buyer,
+        cast(scored.expected_gap_days as decimal(9, 2)) as expected_gap_days,
+        scored.overdue_ratio,
+        scored.trend_window_days,
+        scored.orders_last_window,
+        scored.orders_prev_window,
+        scored.net_revenue_last_window,
+        scored.net_revenue_prev_window,
+        scored.return_rate
+    from scored
+    left join drivers
+        on scored.customer_id = drivers.customer_id
+
+)
+
+select * from final

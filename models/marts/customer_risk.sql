@@ -1,0 +1,38 @@
+with
+
+risk as (
+
+    select * from {{ ref('int_customers_risk_scored') }}
+
+),
+
+final as (
+
+    select
+        customer_id,
+        as_of_date,
+        risk_score,
+        risk_level,
+        top_risk_driver,
+        top_risk_points,
+        second_risk_driver,
+        second_risk_points,
+        {%- for signal in risk_signals() %}
+            {{ signal }}_signal,
+            {{ signal }}_points,
+        {%- endfor %}
+        recency_days,
+        is_one_time_buyer,
+        expected_gap_days,
+        overdue_ratio,
+        trend_window_days,
+        orders_last_window,
+        orders_prev_window,
+        net_revenue_last_window,
+        net_revenue_prev_window,
+        return_rate
+    from risk
+
+)
+
+select * from final

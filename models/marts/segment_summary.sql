@@ -1,0 +1,62 @@
+{#-
+    One row per lifecycle stage and value segment present: customers, their
+    net revenue, average risk score, and the revenue at risk, which is the
+    value at stake of the customers whose risk level is high or critical.
+-#}
+
+with
+
+segments as (
+
+    select * from {{ ref('int_customers_segmented') }}
+
+),
+
+features as (
+
+    select * from {{ ref('int_customers_featurized') }}
+
+),
+
+risk as (
+
+    select * from {{ ref('int_customers_risk_scored') }}
+
+),
+
+actions as (
+
+    select * from {{ ref('int_customer_actions_decided') }}
+
+),
+
+final as (
+
+    select
+        segments.as_of_date,
+        segments.lifecycle_stage,
+        segments.value_segment,
+        count(*) as customers,
+        cast(sum(features.net_revenue) as decimal(18, 2)) as net_revenue,
+        cast(avg(risk.risk_score) as decimal(6, 2)) as avg_risk_score,
+        count(*) filter (where risk.risk_level in ('high', 'critical'))
+            as customers_at_risk,
+        cast(
+            coalesce(
+                sum(actions.value_at_stake)
+                filter (where risk.risk_level in ('high', 'critical')),
+                0
+            ) as decimal(18, 2)
+        ) as revenue_at_risk
+    from segments
+    inner join features
+        on segments.customer_id = features.customer_id
+    inner join risk
+        on segments.customer_id = risk.customer_id
+    inner join actions
+        on segments.customer_id = actions.customer_id
+    group by segments.as_of_date, segments.lifecycle_stage, segments.value_segment
+
+)
+
+select * from final
