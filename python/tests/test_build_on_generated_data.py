@@ -6,23 +6,34 @@ module; each test then reads the warehouse or builds again beside it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from conftest import BuildResult, assert_report_balances, run_dbt_build
 from lifetimes.utils import summary_data_from_transaction_data
 
 from customer_lifecycle.backfill import backfill
+from customer_lifecycle.dbt import run_dbt
 from customer_lifecycle.generate import generate
+from customer_lifecycle.paths import PROJECT_ROOT
 
 LINES = 60_000
 SEED = 7
 
 MARTS = [
     "customer_features",
+    "customer_risk",
+    "customer_actions",
+    "customer_explanations",
+    "customer_360",
+    "action_plan",
+    "segment_summary",
+    "rule_backtest",
     "customer_segments",
     "score_breakpoints",
     "customer_snapshot_history",
@@ -121,8 +132,9 @@ def test_same_input_and_date_give_the_same_mart(
     # Sorting on every column makes the comparison independent of storage order.
     rows_first = first.query(f"select * from marts.{mart} order by all")
     rows_second = second.query(f"select * from marts.{mart} order by all")
-    # One snapshot has no pair to migrate between; every other mart has rows.
-    assert rows_first or mart == "segment_migration", f"marts.{mart} is empty"
+    # One snapshot has no pair to migrate between and is too recent to
+    # backtest; every other mart has rows.
+    assert rows_first or mart in {"segment_migration", "rule_backtest"}, f"marts.{mart} is empty"
     assert rows_first == rows_second
 
 
@@ -185,3 +197,85 @@ def test_backfill_fills_history_and_the_migration_balances(
         "select count(*), min(active_share), max(active_share) from marts.cohort_retention"
     )[0]
     assert cohorts[0] > 0 and 0 <= cohorts[1] <= cohorts[2] <= 1
+
+    # Every snapshot at least 90 days old is checked, by risk level and by
+    # stage, and each grouping covers all of the snapshot's customers.
+    backtest = built.query(
+        "select snapshot_date, dimension, sum(customers) from marts.rule_backtest group by 1, 2"
+    )
+    snapshot_sizes = {as_of_date: rows for as_of_date, rows, _ in snapshots}
+    checked = {row[0] for row in backtest}
+    assert checked == {d for d in snapshot_sizes if (current - d).days >= 90}
+    for snapshot_date, _, customers in backtest:
+        assert customers == snapshot_sizes[snapshot_date]
+
+
+def test_every_customer_has_a_risk_score_an_action_and_an_explanation(built: BuildResult) -> None:
+    customers = built.scalar("select count(*) from marts.customer_features")
+    assert customers > 200
+    for mart, column in [
+        ("customer_risk", "risk_score"),
+        ("customer_actions", "action_code"),
+        ("customer_explanations", "explanation"),
+        ("customer_360", "explanation"),
+    ]:
+        assert built.query(
+            f"select count(*), count(distinct customer_id), count({column}) from marts.{mart}"
+        ) == [(customers, customers, customers)], mart
+    # The explanation quotes the customer and the chosen action.
+    mismatched = built.query(
+        "select customer_id from marts.customer_360"
+        " where not starts_with(explanation, 'Customer ' || customer_id || ' ')"
+        " or (action_code <> 'no_action' and not contains(explanation, action_name))"
+    )
+    assert mismatched == []
+
+
+def test_the_budget_plan_never_exceeds_the_budget(
+    generated_csv: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    budget = 150
+    result = run_dbt_build(
+        tmp_path_factory.mktemp("budget"), generated_csv, {"campaign_budget": budget}
+    )
+    assert result.returncode == 0, result.output
+    spent, contacted, with_action = result.query(
+        "select coalesce(sum(unit_cost) filter (where is_in_budget), 0),"
+        " count(*) filter (where is_in_budget),"
+        " count(*) filter (where action_code <> 'no_action')"
+        " from marts.customer_actions"
+    )[0]
+    assert 0 < spent <= budget
+    assert 0 < contacted < with_action
+    # Whoever is left out brings less net benefit than everyone taken.
+    worst_in, best_out = result.query(
+        "select min(net_benefit) filter (where is_in_budget),"
+        " max(net_benefit) filter (where not is_in_budget and action_code <> 'no_action')"
+        " from marts.customer_actions"
+    )[0]
+    assert worst_in >= best_out
+    assert result.scalar("select sum(cost_in_budget) from marts.action_plan") == spent
+
+
+def test_analyses_compile_and_run(built: BuildResult, generated_csv: Path) -> None:
+    workdir = built.db.parent
+    env = {
+        **os.environ,
+        "CUSTOMER_LIFECYCLE_DB": str(built.db),
+        "CUSTOMER_LIFECYCLE_TRANSACTIONS": str(generated_csv),
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+    }
+    run_dbt(["compile", "--select", "path:analyses"], env=env)
+    compiled = sorted(
+        (workdir / "target" / "compiled" / "customer_lifecycle" / "analyses").glob("*.sql")
+    )
+    assert {path.stem for path in compiled} == {
+        path.stem for path in (PROJECT_ROOT / "analyses").glob("*.sql")
+    }
+    for path in compiled:
+        # Each runs, and each returns named columns; rows depend on the data.
+        with duckdb.connect(str(built.db), read_only=True) as connection:
+            cursor = connection.execute(path.read_text())
+            assert cursor.description, path.name
+            cursor.fetchall()
