@@ -7,13 +7,16 @@ customer models, customer_snapshot_history and score_breakpoints) with that
 date, which adds or replaces the date's snapshot. The current marts are not
 touched until the end, when everything downstream of the history is rebuilt
 and tested at the default as-of date, so segment_migration covers the new
-snapshots.
+snapshots. All of it happens in a private copy of the warehouse, published
+only when the final build passes (see customer_lifecycle.publish), so readers
+never see a half-filled history.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -22,6 +25,7 @@ from typing import Any
 from tqdm import tqdm
 
 from customer_lifecycle.dbt import DbtError, run_dbt
+from customer_lifecycle.publish import staged_warehouse
 
 
 def month_starts(start: date, end: date, step_months: int = 1) -> Iterator[date]:
@@ -44,17 +48,20 @@ def month_starts(start: date, end: date, step_months: int = 1) -> Iterator[date]
 
 
 def backfill(dates: list[date], extra_vars: dict[str, Any], progress: bool = True) -> None:
-    """Builds one snapshot per date, then rebuilds the current marts and their tests."""
-    bar = tqdm(dates, desc="snapshots", unit="snapshot", disable=not progress, file=sys.stderr)
-    for as_of_date in bar:
-        bar.set_postfix_str(as_of_date.isoformat())
-        run_dbt(
-            ["run", "--select", "tag:history"],
-            {**extra_vars, "as_of_date": as_of_date.isoformat()},
-        )
-    if progress:
-        print("Rebuilding the current marts and testing the history...", file=sys.stderr)
-    run_dbt(["build", "--select", "tag:history+"], extra_vars or None)
+    """Builds one snapshot per date, rebuilds and tests the current marts, then publishes."""
+    with staged_warehouse() as staged:
+        env = {**os.environ, "CUSTOMER_LIFECYCLE_DB": str(staged)}
+        bar = tqdm(dates, desc="snapshots", unit="snapshot", disable=not progress, file=sys.stderr)
+        for as_of_date in bar:
+            bar.set_postfix_str(as_of_date.isoformat())
+            run_dbt(
+                ["run", "--select", "tag:history"],
+                {**extra_vars, "as_of_date": as_of_date.isoformat()},
+                env=env,
+            )
+        if progress:
+            print("Rebuilding the current marts and testing the history...", file=sys.stderr)
+        run_dbt(["build", "--select", "tag:history+"], extra_vars or None, env=env)
 
 
 def main(argv: list[str] | None = None) -> int:

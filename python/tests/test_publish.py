@@ -1,0 +1,222 @@
+"""Write, audit, publish: the published warehouse is replaced only by a build that passed.
+
+Each test publishes into its own folder with the real `python -m customer_lifecycle.publish`
+in a subprocess, the way `make build` does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import HEADER, write_lines
+
+from customer_lifecycle.generate import generate
+from customer_lifecycle.paths import PROJECT_ROOT
+
+MARTS = [
+    "customer_360",
+    "customer_features",
+    "customer_segments",
+    "customer_risk",
+    "customer_actions",
+    "customer_explanations",
+    "action_plan",
+    "segment_summary",
+    "score_breakpoints",
+    "customer_snapshot_history",
+    "segment_migration",
+    "cohort_retention",
+    "rule_backtest",
+    "data_quality_report",
+    "rejected_transactions",
+]
+
+
+@dataclass(frozen=True)
+class Workspace:
+    folder: Path
+    published: Path
+
+    def env(self, transactions: Path) -> dict[str, str]:
+        return {
+            **os.environ,
+            "CUSTOMER_LIFECYCLE_DB": str(self.published),
+            "CUSTOMER_LIFECYCLE_TRANSACTIONS": str(transactions),
+            "DBT_TARGET_PATH": str(self.folder / "target"),
+            "DBT_LOG_PATH": str(self.folder / "logs"),
+        }
+
+    def publish(self, transactions: Path, *dbt_arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "customer_lifecycle.publish", *dbt_arguments],
+            cwd=PROJECT_ROOT,
+            env=self.env(transactions),
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+
+    def leftovers(self) -> list[Path]:
+        return sorted(self.folder.glob(f".{self.published.name}.*"))
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_every_mart(path: Path) -> dict[str, int]:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return {
+            mart: connection.execute(f"select count(*) from marts.{mart}").fetchall()[0][0]
+            for mart in MARTS
+        }
+
+
+@pytest.fixture(scope="module")
+def sample_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("input") / "online_retail_ii.csv"
+    generate(20_000, 11, path, progress=False)
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    yield Workspace(tmp_path, tmp_path / "customer_lifecycle.duckdb")
+
+
+def test_a_failed_build_leaves_the_published_file_as_it_was(
+    workspace: Workspace, sample_csv: Path
+) -> None:
+    first = workspace.publish(sample_csv)
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = digest(workspace.published)
+
+    broken = write_lines(workspace.folder / "no_price.csv", [HEADER.replace(",Price", ""), "1"])
+    failed = workspace.publish(broken)
+    assert failed.returncode != 0
+    assert "lacks required column(s): Price or UnitPrice" in failed.stdout + failed.stderr
+    assert "was left as it was" in failed.stderr
+
+    assert digest(workspace.published) == before
+    assert all(rows >= 0 for rows in read_every_mart(workspace.published).values())
+    assert workspace.leftovers() == []
+
+
+def test_history_survives_each_publish(workspace: Workspace, sample_csv: Path) -> None:
+    for as_of_date in ["2011-03-01", "2011-06-01"]:
+        result = workspace.publish(sample_csv, "--vars", json.dumps({"as_of_date": as_of_date}))
+        assert result.returncode == 0, result.stdout + result.stderr
+    with duckdb.connect(str(workspace.published), read_only=True) as connection:
+        dates = connection.execute(
+            "select distinct cast(as_of_date as varchar)"
+            " from marts.customer_snapshot_history order by 1"
+        ).fetchall()
+    assert dates == [("2011-03-01",), ("2011-06-01",)]
+
+
+READER = textwrap.dedent(
+    """
+    import json, sys, time
+    from pathlib import Path
+    import duckdb
+
+    published, stop_file, marts = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3].split(",")
+    queries, failures = 0, []
+    # Bounded: it stops when told to, or after 20,000 rounds whatever happens.
+    for _ in range(20_000):
+        if stop_file.exists():
+            break
+        try:
+            with duckdb.connect(str(published), read_only=True) as connection:
+                for mart in marts:
+                    connection.execute(f"select count(*) from marts.{mart}").fetchall()
+                    queries += 1
+        except Exception as error:
+            failures.append(repr(error))
+    print(json.dumps({"queries": queries, "failures": failures[:5], "failed": len(failures)}))
+    """
+)
+
+
+def test_readers_never_fail_while_a_build_publishes(workspace: Workspace, sample_csv: Path) -> None:
+    first = workspace.publish(sample_csv)
+    assert first.returncode == 0, first.stdout + first.stderr
+    stop_file = workspace.folder / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(workspace.published), str(stop_file), ",".join(MARTS)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        second = workspace.publish(sample_csv, "--vars", json.dumps({"as_of_date": "2011-09-01"}))
+    finally:
+        stop_file.touch()
+        output, _ = reader.communicate(timeout=120)
+    assert second.returncode == 0, second.stdout + second.stderr
+    report = json.loads(output)
+    print(f"reader ran {report['queries']} queries during the build")
+    assert report["failed"] == 0, report["failures"]
+    assert report["queries"] > 0
+    # The reader kept going across the publish: the new snapshot is there now.
+    with duckdb.connect(str(workspace.published), read_only=True) as connection:
+        assert (
+            connection.execute(
+                "select count(*) from marts.customer_snapshot_history where as_of_date = '2011-09-01'"
+            ).fetchall()[0][0]
+            > 0
+        )
+
+
+def test_a_killed_build_leaves_the_published_file_readable(
+    workspace: Workspace, sample_csv: Path
+) -> None:
+    first = workspace.publish(sample_csv)
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = digest(workspace.published)
+    log = workspace.folder / "logs" / "dbt.log"
+    log_size = log.stat().st_size
+
+    build = subprocess.Popen(
+        [sys.executable, "-m", "customer_lifecycle.publish"],
+        cwd=PROJECT_ROOT,
+        env=workspace.env(sample_csv),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        # Kill it in the middle: once dbt has built a model into the staged copy.
+        for _ in range(600):
+            with log.open("rb") as handle:
+                handle.seek(log_size)
+                if b"OK created sql table model staging.stg_retail__raw_lines" in handle.read():
+                    break
+            assert build.poll() is None, "the build ended before it could be killed"
+            time.sleep(0.05)
+        else:
+            pytest.fail("the build never reached its first model")
+        assert workspace.leftovers(), "the build should be writing a staged copy"
+    finally:
+        os.killpg(build.pid, signal.SIGKILL)
+        build.wait(timeout=60)
+
+    assert digest(workspace.published) == before
+    assert all(rows >= 0 for rows in read_every_mart(workspace.published).values())
+    # The next build clears what the killed one left behind, and publishes.
+    assert workspace.leftovers()
+    again = workspace.publish(sample_csv)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert workspace.leftovers() == []
