@@ -22,7 +22,7 @@ anchor = $(if $(filter /%,$(1)),$(1),$(CURDIR)/$(1))
 export CUSTOMER_LIFECYCLE_DB := $(call anchor,$(CUSTOMER_LIFECYCLE_DB))
 export CUSTOMER_LIFECYCLE_TRANSACTIONS := $(call anchor,$(CUSTOMER_LIFECYCLE_TRANSACTIONS))
 
-.PHONY: help install build test lint sample lock clean
+.PHONY: help install build test lint sample lock clean docs dashboard
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,16 @@ sample: $(SAMPLE)  ## Generate the bundled sample data set (deterministic)
 build: $(INSTALLED) $(if $(filter $(CURDIR)/$(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),$(SAMPLE))  ## Build every model and test on the input, then print a summary
 	$(PYTHON) -m customer_lifecycle.publish $(if $(VARS),--vars '$(VARS)')
 	@$(PYTHON) -m customer_lifecycle.summary
+
+DOCS_PORT ?= 8080
+
+# dbt docs generate opens the warehouse for writing, which would lock readers out of the
+# published file, so the catalog is read from a private copy.
+docs: $(INSTALLED)  ## Build the dbt docs (lineage, data dictionary) and serve them on localhost
+	@test -f "$(CUSTOMER_LIFECYCLE_DB)" || { echo "No warehouse at $(CUSTOMER_LIFECYCLE_DB): run 'make build' first." >&2; exit 1; }
+	@copy=$$(mktemp -d)/catalog.duckdb && cp "$(CUSTOMER_LIFECYCLE_DB)" "$$copy" && \
+		CUSTOMER_LIFECYCLE_DB="$$copy" $(DBT) docs generate --quiet && rm -f "$$copy"
+	$(DBT) docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
 lint: $(INSTALLED)  ## ruff on the Python package, sqlfluff on the SQL
 	$(VENV)/bin/ruff check python
