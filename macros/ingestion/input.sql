@@ -46,3 +46,27 @@
 {% macro header_key(text) -%}
     regexp_replace(lower({{ text }}), '[^a-z0-9]', '', 'g')
 {%- endmacro %}
+
+
+{#-
+    read_csv of a CSV as one VARCHAR column `line` per physical line: no
+    quote or escape character, a NUL delimiter, no sniffing, so a broken line
+    cannot swallow its neighbours. Quoting is applied later, line by line.
+    `extra_options` is appended to the call as written.
+-#}
+{% macro read_physical_lines(location, encoding, extra_options='') -%}
+    read_csv(
+        {{ location }},
+        columns = {'line': 'VARCHAR'},
+        header = false,
+        auto_detect = false,
+        delim = chr(0),
+        quote = '',
+        escape = '',
+        comment = '',
+        encoding = '{{ encoding }}'
+        {%- if extra_options %},
+        {{ extra_options }}
+        {%- endif %}
+    )
+{%- endmacro %}

@@ -29,21 +29,13 @@
             {%- for file in files %}
             select 1 from (
                 select 1
-                from read_csv(
-                    {{ sql_quote(file) }},
-                    columns = {'line': 'VARCHAR'},
-                    header = false,
-                    auto_detect = false,
-                    delim = chr(0),
-                    quote = '',
-                    escape = '',
-                    comment = '',
-                    encoding = 'utf-8',
-                    ignore_errors = true,
-                    store_rejects = true,
-                    rejects_table = 'encoding_probe_errors',
-                    rejects_scan = 'encoding_probe_scans'
-                )
+                from {{ read_physical_lines(
+                    sql_quote(file),
+                    'utf-8',
+                    "ignore_errors = true, store_rejects = true,"
+                    ~ " rejects_table = 'encoding_probe_errors',"
+                    ~ " rejects_scan = 'encoding_probe_scans'"
+                ) }}
                 limit {{ probe_lines }}
             )
             {{ 'union all' if not loop.last }}
@@ -72,3 +64,4 @@
         ~ " encoding with the var input_encoding would garble the other files' text."
     ) }}
 {%- endmacro %}
+

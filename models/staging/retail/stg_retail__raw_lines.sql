@@ -33,20 +33,11 @@ source_lines as (
     select
         filename as source_file,
         line as raw_line
-    -- One VARCHAR column per physical line: no quote or escape character, a
-    -- NUL delimiter, no sniffing. Quoting is applied later, line by line.
-    from read_csv(
-        {{ source('retail', 'transactions') }},
-        columns = {'line': 'VARCHAR'},
-        header = false,
-        auto_detect = false,
-        delim = chr(0),
-        quote = '',
-        escape = '',
-        comment = '',
-        encoding = '{{ input_encoding() if execute else "utf-8" }}',
-        filename = true
-    )
+    from {{ read_physical_lines(
+        source('retail', 'transactions'),
+        input_encoding() if execute else 'utf-8',
+        'filename = true'
+    ) }}
     {%- endif %}
 
 )
