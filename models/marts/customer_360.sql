@@ -67,6 +67,7 @@ final as (
         features.run_rate_value_12m,
         risk.risk_score,
         risk.risk_level,
+        risk.is_at_risk,
         risk.top_risk_driver,
         risk.top_risk_points,
         risk.second_risk_driver,

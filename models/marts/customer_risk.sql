@@ -13,6 +13,7 @@ final as (
         as_of_date,
         risk_score,
         risk_level,
+        is_at_risk,
         top_risk_driver,
         top_risk_points,
         second_risk_driver,

@@ -1,7 +1,8 @@
 {#-
     One row per lifecycle stage and value segment present: customers, their
     net revenue, average risk score, and the revenue at risk, which is the
-    value at stake of the customers whose risk level is high or critical.
+    value at stake of the customers flagged is_at_risk (risk level high or
+    critical).
 -#}
 
 with
@@ -39,12 +40,12 @@ final as (
         count(*) as customers,
         cast(sum(features.net_revenue) as decimal(18, 2)) as net_revenue,
         cast(avg(risk.risk_score) as decimal(6, 2)) as avg_risk_score,
-        count(*) filter (where risk.risk_level in ('high', 'critical'))
+        count(*) filter (where risk.is_at_risk)
             as customers_at_risk,
         cast(
             coalesce(
                 sum(actions.value_at_stake)
-                filter (where risk.risk_level in ('high', 'critical')),
+                filter (where risk.is_at_risk),
                 0
             ) as decimal(18, 2)
         ) as revenue_at_risk

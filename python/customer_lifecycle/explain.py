@@ -93,6 +93,18 @@ DRIVER_PHRASES: dict[str, str] = {
     ),
     "returns": "{return_percent}% of what they bought was returned",
 }
+# A decline with nothing in either window is a customer gone quiet; "0 against 0" would read
+# as no change, so these say what the signal saw.
+QUIET_DRIVER_PHRASES: dict[str, tuple[str, str]] = {
+    "frequency_decline": (
+        "orders_last_window = 0 and orders_prev_window = 0",
+        "they have placed no order in the last {both_windows} days",
+    ),
+    "monetary_decline": (
+        "net_revenue_last_window <= 0 and net_revenue_prev_window <= 0",
+        "they have spent nothing in the last {both_windows} days",
+    ),
+}
 UNKNOWN_DRIVER = 'the "{driver}" warning sign applies'
 GAP_KIND_ONE_TIME_BUYER = "the assumed gap"
 GAP_KIND = "their usual gap"
@@ -226,6 +238,7 @@ def _formatted_facts(symbol: str) -> dict[str, str]:
         "expected_gap": _count("expected_gap_days", "day"),
         "overdue_ratio": _decimal("overdue_ratio", 1),
         "window": _whole("trend_window_days"),
+        "both_windows": _whole("2 * trend_window_days"),
         "orders_last_window": _count("orders_last_window", "order"),
         "orders_prev_window": _whole("orders_prev_window"),
         "net_revenue_last_window": _money("net_revenue_last_window", symbol),
@@ -281,6 +294,10 @@ def _profile_sql(fields: Mapping[str, str]) -> str:
 def _driver_sql(driver_column: str, fields: Mapping[str, str]) -> str:
     """The 'because' clause for the driver named in `driver_column`."""
     phrases = {driver: _fill(phrase, fields) for driver, phrase in DRIVER_PHRASES.items()}
+    for driver, (condition, quiet_phrase) in QUIET_DRIVER_PHRASES.items():
+        phrases[driver] = (
+            f"case when {condition} then {_fill(quiet_phrase, fields)} else {phrases[driver]} end"
+        )
     return _case(driver_column, phrases, _fill(UNKNOWN_DRIVER, {"driver": driver_column}))
 
 

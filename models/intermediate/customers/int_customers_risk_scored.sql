@@ -77,14 +77,18 @@ signals as (
             '(recency_days / expected_gap_days - 1) / ('
             ~ var('risk_overdue_ceiling_ratio') ~ ' - 1)'
         ) }} as overdue_signal,
-        -- No earlier orders, no decline.
+        -- The fall from the earlier window to the last. With nothing in either
+        -- window the customer, who did buy before them, has gone quiet: a full
+        -- decline. Without this a long-dormant customer would score no decline
+        -- at all and could never reach the top risk level.
         {{ unit_interval(
             'case when orders_prev_window > 0 then (orders_prev_window - orders_last_window)'
-            ~ ' / orders_prev_window else 0 end'
+            ~ ' / orders_prev_window when orders_last_window = 0 then 1 else 0 end'
         ) }} as frequency_decline_signal,
         {{ unit_interval(
             'case when net_revenue_prev_window > 0 then (net_revenue_prev_window'
-            ~ ' - net_revenue_last_window) / net_revenue_prev_window else 0 end'
+            ~ ' - net_revenue_last_window) / net_revenue_prev_window'
+            ~ ' when net_revenue_last_window <= 0 then 1 else 0 end'
         ) }} as monetary_decline_signal,
         {{ unit_interval(
             'coalesce(return_rate, 0) / ' ~ var('risk_return_rate_ceiling')
@@ -159,18 +163,29 @@ drivers as (
 
 ),
 
+leveled as (
+
+    select
+        *,
+        case
+            when risk_score >= {{ var('risk_level_critical_min_score') }} then 'critical'
+            when risk_score >= {{ var('risk_level_high_min_score') }} then 'high'
+            when risk_score >= {{ var('risk_level_medium_min_score') }} then 'medium'
+            else 'low'
+        end as risk_level
+    from scored
+
+),
+
 final as (
 
     select
         scored.customer_id,
         scored.as_of_date,
         scored.risk_score,
-        case
-            when scored.risk_score >= {{ var('risk_level_critical_min_score') }} then 'critical'
-            when scored.risk_score >= {{ var('risk_level_high_min_score') }} then 'high'
-            when scored.risk_score >= {{ var('risk_level_medium_min_score') }} then 'medium'
-            else 'low'
-        end as risk_level,
+        scored.risk_level,
+        -- The one definition of "at risk": what revenue at risk adds up.
+        scored.risk_level in ('high', 'critical') as is_at_risk,
         drivers.top_risk_driver,
         drivers.top_risk_points,
         drivers.second_risk_driver,
@@ -189,7 +204,7 @@ final as (
         scored.net_revenue_last_window,
         scored.net_revenue_prev_window,
         scored.return_rate
-    from scored
+    from leveled as scored
     left join drivers
         on scored.customer_id = drivers.customer_id
 
