@@ -22,7 +22,7 @@ anchor = $(if $(filter /%,$(1)),$(1),$(CURDIR)/$(1))
 export CUSTOMER_LIFECYCLE_DB := $(call anchor,$(CUSTOMER_LIFECYCLE_DB))
 export CUSTOMER_LIFECYCLE_TRANSACTIONS := $(call anchor,$(CUSTOMER_LIFECYCLE_TRANSACTIONS))
 
-.PHONY: help install build test lint sample lock clean docs dashboard
+.PHONY: help install build test lint sample lock clean docs dashboard screenshots
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,17 @@ DOCS_PORT ?= 8080
 
 # dbt docs generate opens the warehouse for writing, which would lock readers out of the
 # published file, so the catalog is read from a private copy.
+# Read-only over the published warehouse; localhost unless STREAMLIT_SERVER_ADDRESS says
+# otherwise, port from STREAMLIT_SERVER_PORT (default 8501).
+dashboard: $(INSTALLED)  ## Open the marketing dashboard (Streamlit) on localhost
+	$(PYTHON) -m customer_lifecycle.dashboard
+
+screenshots: $(INSTALLED)  ## Refresh docs/images: dashboard pages and the lineage graph
+	DASHBOARD_TEST_WAREHOUSE="$(CUSTOMER_LIFECYCLE_DB)" DASHBOARD_TEST_CUSTOMER=12400 \
+		DASHBOARD_SCREENSHOT_DIR=docs/images DASHBOARD_SCREENSHOT_PAGES=overview,risk,customer_lookup \
+		$(PYTHON) -m pytest python/tests/test_dashboard_browser.py -q
+	$(PYTHON) -m customer_lifecycle.lineage_screenshot
+
 docs: $(INSTALLED)  ## Build the dbt docs (lineage, data dictionary) and serve them on localhost
 	@test -f "$(CUSTOMER_LIFECYCLE_DB)" || { echo "No warehouse at $(CUSTOMER_LIFECYCLE_DB): run 'make build' first." >&2; exit 1; }
 	@copy=$$(mktemp -d)/catalog.duckdb && cp "$(CUSTOMER_LIFECYCLE_DB)" "$$copy" && \

@@ -1,0 +1,161 @@
+"""The sidebar filters every page shares, held in `st.session_state`.
+
+The app renders them on every run, before the page, so the widgets (and their keys in session
+state) survive page switches. Their options come from the marts. An empty multiselect means
+"all". The selection of this run is stored under SELECTION_KEY for the page to read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import streamlit as st
+
+from customer_lifecycle.dashboard import charts, data
+
+SNAPSHOT_KEY = "filter_snapshot"
+COUNTRY_KEY = "filter_countries"
+STAGE_KEY = "filter_stages"
+VALUE_KEY = "filter_value_segments"
+RISK_KEY = "filter_risk_levels"
+MULTISELECT_KEYS = (COUNTRY_KEY, STAGE_KEY, VALUE_KEY, RISK_KEY)
+
+SELECTION_KEY = "dashboard_selection"
+WAREHOUSE_KEY = "dashboard_warehouse"
+SEEN_CURRENT_KEY = "dashboard_seen_current"
+
+SNAPSHOT_HELP = (
+    "The as-of date the customer pages describe. The newest is the current build: every mart "
+    "has it. An earlier date comes from customer_snapshot_history, which keeps each "
+    "customer's stage, value segment, RFM segment, risk score and revenue for every snapshot "
+    "built; actions, risk drivers, explanations, cohorts and data quality exist for the "
+    "current build only, and those pages say so."
+)
+
+
+def _keep_known(key: str, options: Sequence[object]) -> None:
+    """Drops remembered choices a newly published warehouse no longer offers."""
+    if key not in st.session_state:
+        return
+    chosen = st.session_state[key]
+    if isinstance(chosen, list):
+        known = [value for value in chosen if value in options]
+        if known != chosen:
+            st.session_state[key] = known
+    elif chosen not in options:
+        del st.session_state[key]
+
+
+def _clear() -> None:
+    for key in MULTISELECT_KEYS:
+        st.session_state[key] = []
+    st.session_state.pop(SNAPSHOT_KEY, None)
+
+
+def render_sidebar(warehouse: data.Warehouse) -> data.Selection:
+    """Draws the filters in the sidebar and returns (and stores) what they select."""
+    options = data.filter_options(warehouse)
+    snapshots = data.snapshot_dates(warehouse)
+    current = data.current_as_of(warehouse)
+    # Someone looking at the current build keeps looking at the current build when a newer
+    # one is published (the old date stays in the list as an earlier snapshot).
+    if st.session_state.get(SEEN_CURRENT_KEY) != current:
+        if st.session_state.get(SNAPSHOT_KEY) == st.session_state.get(SEEN_CURRENT_KEY):
+            st.session_state.pop(SNAPSHOT_KEY, None)
+        st.session_state[SEEN_CURRENT_KEY] = current
+    for key, values in (
+        (SNAPSHOT_KEY, snapshots),
+        (COUNTRY_KEY, options["country"]),
+        (STAGE_KEY, options["lifecycle_stage"]),
+        (VALUE_KEY, options["value_segment"]),
+        (RISK_KEY, options["risk_level"]),
+    ):
+        _keep_known(key, values)
+
+    def snapshot_label(date: dt.date) -> str:
+        return f"{date:%Y-%m-%d} (current build)" if date == current else f"{date:%Y-%m-%d}"
+
+    with st.sidebar:
+        st.header("Filters")
+        snapshot = st.selectbox(
+            "Snapshot (as-of date)",
+            snapshots,
+            index=snapshots.index(current) if current in snapshots else 0,
+            format_func=snapshot_label,
+            key=SNAPSHOT_KEY,
+            help=SNAPSHOT_HELP,
+        )
+        countries = st.multiselect(
+            "Country", options["country"], key=COUNTRY_KEY, placeholder="All countries"
+        )
+        stages = st.multiselect(
+            "Lifecycle stage",
+            charts.ordered(options["lifecycle_stage"], charts.STAGE_ORDER),
+            format_func=charts.label,
+            key=STAGE_KEY,
+            placeholder="All stages",
+        )
+        value_segments = st.multiselect(
+            "Value segment",
+            charts.ordered(options["value_segment"], charts.VALUE_ORDER),
+            format_func=charts.label,
+            key=VALUE_KEY,
+            placeholder="All value segments",
+        )
+        risk_levels = st.multiselect(
+            "Risk level",
+            charts.ordered(options["risk_level"], charts.RISK_ORDER),
+            format_func=charts.label,
+            key=RISK_KEY,
+            placeholder="All risk levels",
+        )
+        selection = data.Selection(
+            snapshot=snapshot,
+            current_as_of=current,
+            countries=tuple(countries),
+            stages=tuple(stages),
+            value_segments=tuple(value_segments),
+            risk_levels=tuple(risk_levels),
+        )
+        if selection.has_customer_filters or not selection.is_current:
+            st.button("Clear filters", on_click=_clear, icon=":material/filter_alt_off:")
+        if not selection.is_current:
+            st.caption(
+                f"Showing the snapshot of {snapshot:%Y-%m-%d}. Pages that exist only for the "
+                f"current build ({current:%Y-%m-%d}) say so."
+                if snapshot and current
+                else "Showing an earlier snapshot."
+            )
+        published = dt.datetime.fromtimestamp(warehouse.version[2] / 1e9)
+        st.caption(
+            f"Warehouse `{data.display_path(warehouse.path)}`, written {published:%Y-%m-%d %H:%M}."
+        )
+    st.session_state[SELECTION_KEY] = selection
+    st.session_state[WAREHOUSE_KEY] = warehouse
+    return selection
+
+
+def current() -> tuple[data.Warehouse, data.Selection]:
+    """The warehouse and the filters of this run, as the app stored them before the page."""
+    try:
+        return st.session_state[WAREHOUSE_KEY], st.session_state[SELECTION_KEY]
+    except KeyError as error:
+        raise RuntimeError(
+            "The dashboard pages run inside the app: start it with "
+            "`python -m customer_lifecycle.dashboard`."
+        ) from error
+
+
+def describe(selection: data.Selection) -> str:
+    """The active customer filters in words, for captions."""
+    parts = []
+    for name, values in (
+        ("country", selection.countries),
+        ("stage", tuple(charts.label(value) for value in selection.stages)),
+        ("value", tuple(charts.label(value) for value in selection.value_segments)),
+        ("risk", tuple(charts.label(value) for value in selection.risk_levels)),
+    ):
+        if values:
+            parts.append(f"{name} {', '.join(values)}")
+    return "; ".join(parts) if parts else "all customers"

@@ -1,0 +1,76 @@
+"""Small pieces of layout the pages share: headers, notices, safe text."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from customer_lifecycle.dashboard import data, filters
+
+_MARKDOWN_SPECIALS = "\\`*_[]<>#|~$"
+
+
+def plain(text: object) -> str:
+    """Text from a mart, escaped so that markdown shows it as written (`$` is not maths)."""
+    return "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in str(text))
+
+
+def page_header(title: str, caption: str) -> None:
+    st.title(title)
+    st.caption(caption)
+
+
+def snapshot_caption(selection: data.Selection) -> str:
+    if selection.snapshot is None:
+        return "no snapshot"
+    suffix = " (current build)" if selection.is_current else " (earlier snapshot)"
+    return f"{selection.snapshot:%Y-%m-%d}{suffix}"
+
+
+def nothing_matches(selection: data.Selection) -> None:
+    """The friendly message for filters that leave no customer."""
+    st.info(
+        f"No customers match these filters ({filters.describe(selection)}) in the snapshot of "
+        f"{snapshot_caption(selection)}. Widen or clear the filters in the sidebar.",
+        icon=":material/filter_alt_off:",
+    )
+
+
+def current_build_only(selection: data.Selection, what: str) -> None:
+    """A note that `what` exists for the current build only, when an earlier one is selected."""
+    if selection.is_current or selection.current_as_of is None:
+        return
+    st.info(
+        f"{what} exist for the current build only, so this shows the current build "
+        f"({selection.current_as_of:%Y-%m-%d}), not the selected snapshot "
+        f"({selection.snapshot:%Y-%m-%d}).",
+        icon=":material/history:",
+    )
+
+
+def chart(figure: go.Figure, key: str) -> None:
+    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+
+
+def no_warehouse(status: data.WarehouseStatus) -> None:
+    """What to run when there is no warehouse, or it lacks marts the dashboard reads."""
+    st.title("Customer lifecycle dashboard")
+    where = data.display_path(status.path)
+    if status.warehouse is None:
+        st.warning(
+            f"There is no warehouse yet at `{where}`. Build it from the project root, then "
+            "reload this page:",
+            icon=":material/database:",
+        )
+    else:
+        st.warning(
+            f"The warehouse at `{where}` lacks the mart(s) "
+            f"{', '.join(f'`marts.{name}`' for name in status.missing_marts)}. Build it again "
+            "from the project root, then reload this page:",
+            icon=":material/database:",
+        )
+    st.code(data.BUILD_COMMAND, language="bash")
+    st.caption(
+        "The dashboard reads the DuckDB file named by the env var CUSTOMER_LIFECYCLE_DB "
+        "(default warehouse/customer_lifecycle.duckdb, relative to the project root)."
+    )

@@ -1,0 +1,114 @@
+"""Risk: how scores are spread, what drives them, and how well the levels held up."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from customer_lifecycle.dashboard import charts, data, filters, ui
+
+RISKIEST_ROWS = 25
+
+
+def _distribution(warehouse: data.Warehouse, selection: data.Selection) -> bool:
+    st.subheader("Risk scores")
+    st.caption(
+        "How many customers have each risk score, coloured by risk level. The score adds up "
+        "five signals (recency, overdue, falling orders, falling revenue, returns) to 0-100."
+    )
+    bins = data.risk_score_bins(warehouse, selection)
+    if bins.empty:
+        ui.nothing_matches(selection)
+        return False
+    ui.chart(charts.risk_histogram(bins, data.RISK_SCORE_BIN_WIDTH), key="risk_histogram")
+    return True
+
+
+def _drivers(warehouse: data.Warehouse, selection: data.Selection) -> None:
+    st.subheader("What drives the risk")
+    ui.current_build_only(selection, "Risk drivers and signal points")
+    left, right = st.columns(2)
+    with left:
+        st.caption("Customers by the signal that adds the most points to their score.")
+        drivers = data.driver_counts(warehouse, selection)
+        if drivers.empty:
+            ui.nothing_matches(selection)
+            return
+        ui.chart(charts.driver_bars(drivers), key="risk_drivers")
+    with right:
+        st.caption(
+            "Average points each signal adds, per risk level: the stacked bar is the average "
+            "score of that level."
+        )
+        points = data.signal_points(warehouse, selection)
+        ui.chart(charts.signal_points_by_level(points), key="risk_signal_points")
+    with st.expander("Customers with the highest risk scores"):
+        riskiest = data.riskiest_customers(warehouse, selection, RISKIEST_ROWS)
+        st.dataframe(
+            riskiest,
+            hide_index=True,
+            column_config={
+                "customer_id": st.column_config.TextColumn("Customer"),
+                "risk_score": st.column_config.NumberColumn("Risk score", format="%.2f"),
+                "value_at_stake": st.column_config.NumberColumn(
+                    f"Value at stake ({charts.CURRENCY})", format="localized"
+                ),
+            },
+        )
+        st.caption("Look a customer up on the Customer lookup page for the full story.")
+
+
+def _backtest(warehouse: data.Warehouse) -> None:
+    st.subheader("Backtest: did the risk levels separate buyers from leavers?")
+    pooled = data.backtest_pooled(warehouse, "risk_level")
+    if pooled.empty:
+        st.info(
+            "No stored snapshot is old enough to check yet: the backtest needs snapshots at "
+            "least its horizon (the var backtest_horizon_days) before the current as-of date. Run "
+            "`python -m customer_lifecycle.backfill` to add past snapshots.",
+            icon=":material/history:",
+        )
+        return
+    horizon = int(pooled["horizon_days"].max())
+    snapshots = int(pooled["snapshots"].max())
+    st.caption(
+        f"For each of {snapshots} past snapshot(s), the customers of each risk level were "
+        f"followed for {horizon} days: the share who bought again. Pooled over the snapshots "
+        "(customers and repurchasers summed). If the levels work, critical buys again least. "
+        "All customers of each snapshot, so the customer filters do not apply."
+    )
+    left, right = st.columns(2)
+    with left:
+        ui.chart(
+            charts.backtest_bars(pooled, charts.RISK_ORDER, charts.RISK_COLORS),
+            key="risk_backtest_pooled",
+        )
+    with right:
+        per_snapshot = data.backtest_per_snapshot(warehouse, "risk_level")
+        ui.chart(
+            charts.backtest_lines(per_snapshot, charts.RISK_ORDER, charts.RISK_COLORS),
+            key="risk_backtest_snapshots",
+        )
+    stages = data.backtest_pooled(warehouse, "lifecycle_stage")
+    if not stages.empty:
+        with st.expander("The same check by lifecycle stage"):
+            ui.chart(
+                charts.backtest_bars(stages, charts.STAGE_ORDER, charts.STAGE_COLORS),
+                key="risk_backtest_stages",
+            )
+
+
+def render() -> None:
+    warehouse, selection = filters.current()
+    ui.page_header(
+        "Risk",
+        f"Snapshot {ui.snapshot_caption(selection)} · {filters.describe(selection)}.",
+    )
+    if not _distribution(warehouse, selection):
+        return
+    st.divider()
+    _drivers(warehouse, selection)
+    st.divider()
+    _backtest(warehouse)
+
+
+render()

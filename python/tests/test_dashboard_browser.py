@@ -1,0 +1,238 @@
+"""The dashboard in a real browser: the launcher serves it, headless Chromium visits every page.
+
+The server is started the way a user starts it (`python -m customer_lifecycle.dashboard`) on a
+free localhost port, against the tiny warehouse of test_dashboard.py. Playwright drives the
+Debian Chromium at /usr/bin/chromium (it cannot download its own browser here); a missing
+Chromium fails the test, it never skips.
+
+Environment:
+- DASHBOARD_SCREENSHOT_DIR: where the page screenshots go, as dashboard_<page>.png (default: the
+  test's tmp_path).
+- DASHBOARD_SCREENSHOT_PAGES: comma-separated pages to save (default: all); every page is still
+  visited and checked.
+- DASHBOARD_TEST_WAREHOUSE: serve this existing warehouse instead of the tiny one (the app opens
+  it read-only), e.g. for the screenshots in docs/images.
+- DASHBOARD_TEST_CUSTOMER: the customer ID to look up (default: one from the warehouse).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from playwright.sync_api import Page, sync_playwright
+from test_dashboard import KNOWN_CUSTOMER, KNOWN_EXPLANATION, write_test_warehouse
+
+from customer_lifecycle.paths import PROJECT_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1440, "height": 1000}
+HEALTH_TRIES = 240  # polls of the health endpoint, 0.25 s apart
+WAIT_MS = 60_000  # Playwright's bound for any one page to render
+
+# (screenshot name, url path, h1 title, plotly charts at least)
+PAGES = [
+    ("overview", "", "Overview", 2),
+    ("segments", "segments", "Segments", 2),
+    ("risk", "risk", "Risk", 3),
+    ("actions", "actions", "Actions", 2),
+    ("customer_lookup", "customer_lookup", "Customer lookup", 0),
+    ("data_quality", "data_quality", "Data quality", 1),
+]
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_healthy(server: Server) -> None:
+    for _ in range(HEALTH_TRIES):
+        if server.process.poll() is not None:
+            pytest.fail(
+                f"The dashboard exited with code {server.process.returncode}:\n"
+                + server.log.read_text(errors="replace")
+            )
+        try:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    pytest.fail(
+        f"The dashboard did not answer at {server.url} after {HEALTH_TRIES} tries:\n"
+        + server.log.read_text(errors="replace")
+    )
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """The browser, or a failure that says how to install it (CI installs it; never a skip)."""
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: run `apt-get install chromium` "
+            "(CI installs it) to run the browser test."
+        )
+    return CHROMIUM
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    chosen = os.environ.get("DASHBOARD_TEST_WAREHOUSE")
+    if chosen:
+        path = Path(chosen).resolve()
+        assert path.is_file(), f"DASHBOARD_TEST_WAREHOUSE={chosen} is not a file"
+        return path
+    return write_test_warehouse(tmp_path / "warehouse.duckdb")
+
+
+@pytest.fixture
+def server(warehouse: Path, tmp_path: Path) -> Iterator[Server]:
+    port = _free_port()
+    log = tmp_path / "dashboard.log"
+    env = {
+        **os.environ,
+        "CUSTOMER_LIFECYCLE_DB": str(warehouse),
+        "STREAMLIT_SERVER_PORT": str(port),
+        "HOME": str(tmp_path),  # Streamlit keeps its machine id under ~/.streamlit
+    }
+    env.pop("STREAMLIT_SERVER_ADDRESS", None)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "customer_lifecycle.dashboard"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    running = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        _wait_until_healthy(running)
+        yield running
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _customer_to_look_up(warehouse: Path) -> str:
+    chosen = os.environ.get("DASHBOARD_TEST_CUSTOMER")
+    if chosen:
+        return chosen
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            "select customer_id from marts.customer_360 where customer_id = ?"
+            " union all (select customer_id from marts.customer_360"
+            " order by value_at_stake desc, customer_id limit 1)",
+            [KNOWN_CUSTOMER],
+        ).fetchall()
+    assert rows, "the warehouse has no customer to look up"
+    return str(rows[0][0])
+
+
+def _wait_for_page(page: Page, title: str, least_charts: int) -> None:
+    page.wait_for_selector(f'h1:has-text("{title}")', timeout=WAIT_MS)
+    page.wait_for_function(
+        "least => document.querySelectorAll('.js-plotly-plot').length >= least",
+        arg=least_charts,
+        timeout=WAIT_MS,
+    )
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=WAIT_MS)
+
+
+def _assert_no_errors(page: Page, name: str) -> None:
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, f"{name}: {exceptions.all_inner_texts()}"
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    assert errors.count() == 0, f"{name}: {errors.all_inner_texts()}"
+
+
+def _screenshot(page: Page, directory: Path, name: str) -> Path:
+    """The whole page: the viewport is stretched to the height of the app's main block."""
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight"
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": int(height) + 120})
+    page.wait_for_timeout(1_000)  # let Plotly redraw at the new size; not an assertion
+    path = directory / f"dashboard_{name}.png"
+    page.screenshot(path=str(path))
+    page.set_viewport_size(VIEWPORT)
+    return path
+
+
+def test_every_page_in_a_real_browser(
+    chromium: Path, server: Server, warehouse: Path, tmp_path: Path
+) -> None:
+    shots = Path(os.environ.get("DASHBOARD_SCREENSHOT_DIR") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    wanted = {name.strip() for name in os.environ.get("DASHBOARD_SCREENSHOT_PAGES", "").split(",")}
+    wanted.discard("")
+    unknown = wanted - {name for name, *_ in PAGES}
+    assert not unknown, f"DASHBOARD_SCREENSHOT_PAGES names unknown pages: {sorted(unknown)}"
+    customer = _customer_to_look_up(warehouse)
+    saved = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=str(chromium),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport=VIEWPORT,
+        )
+        try:
+            page = browser.new_page()
+            for name, path, title, least_charts in PAGES:
+                page.goto(f"{server.url}/{path}", timeout=WAIT_MS)
+                _wait_for_page(page, title, least_charts)
+                if name == "customer_lookup":
+                    page.get_by_role("textbox", name="Customer ID").fill(customer)
+                    page.keyboard.press("Enter")
+                    page.wait_for_selector(f'h3:has-text("Customer {customer}")', timeout=WAIT_MS)
+                    _wait_for_page(page, title, 2)
+                    explanation = page.get_by_text(f"Customer {customer} (", exact=False)
+                    assert explanation.count() >= 1
+                    if customer == KNOWN_CUSTOMER:
+                        assert page.get_by_text(KNOWN_EXPLANATION).count() == 1
+                _assert_no_errors(page, name)
+                assert (
+                    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count()
+                    == 4
+                )
+                if not wanted or name in wanted:
+                    saved.append(_screenshot(page, shots, name))
+        finally:
+            browser.close()
+    assert saved, "no screenshot was saved"
+    assert all(path.stat().st_size > 10_000 for path in saved), saved
