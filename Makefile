@@ -14,13 +14,10 @@ SAMPLE := data/generated/online_retail_ii_sample.csv
 SAMPLE_LINES := 300000
 SAMPLE_SEED := 42
 
-CUSTOMER_LIFECYCLE_DB ?= warehouse/customer_lifecycle.duckdb
-CUSTOMER_LIFECYCLE_TRANSACTIONS ?= $(SAMPLE)
-# Relative paths are anchored at the project root (this Makefile's folder),
-# whichever directory make was started from.
-anchor = $(if $(filter /%,$(1)),$(1),$(CURDIR)/$(1))
-export CUSTOMER_LIFECYCLE_DB := $(call anchor,$(CUSTOMER_LIFECYCLE_DB))
-export CUSTOMER_LIFECYCLE_TRANSACTIONS := $(call anchor,$(CUSTOMER_LIFECYCLE_TRANSACTIONS))
+# Relative paths are read from the project root by dbt (the profile's plugin) and by the
+# Python tools alike; recipes here run in the project root too.
+export CUSTOMER_LIFECYCLE_DB ?= warehouse/customer_lifecycle.duckdb
+export CUSTOMER_LIFECYCLE_TRANSACTIONS ?= $(SAMPLE)
 
 .PHONY: help install build test lint sample lock clean docs dashboard screenshots
 
@@ -44,7 +41,7 @@ sample: $(SAMPLE)  ## Generate the bundled sample data set (deterministic)
 # The sample is only generated when the build reads it. The build runs in a copy of the
 # warehouse, published only when every test passes (customer_lifecycle.publish). Pass dbt vars
 # as VARS='{as_of_date: 2011-06-01}'.
-build: $(INSTALLED) $(if $(filter $(CURDIR)/$(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),$(SAMPLE))  ## Build every model and test on the input, then print a summary
+build: $(INSTALLED) $(if $(filter $(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),$(SAMPLE))  ## Build every model and test on the input, then print a summary
 	$(PYTHON) -m customer_lifecycle.publish $(if $(VARS),--vars '$(VARS)')
 	@$(PYTHON) -m customer_lifecycle.summary
 

@@ -18,8 +18,7 @@
     {%- if matches == 0 -%}
         {{ exceptions.raise_compiler_error(
             "Transactions input not found: '" ~ path ~ "' matches no file "
-            ~ "(a relative path is read from the directory dbt runs in, the project root "
-            ~ "when run there or through make). "
+            ~ "(relative paths are read from the project root). "
             ~ "Point the var transactions_path or the env CUSTOMER_LIFECYCLE_TRANSACTIONS "
             ~ "at an existing CSV file, glob of CSV files, or Parquet file; "
             ~ "'make build' generates the bundled sample."

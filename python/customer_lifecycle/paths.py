@@ -10,18 +10,23 @@ DEFAULT_DB = "warehouse/customer_lifecycle.duckdb"
 DEFAULT_TRANSACTIONS = "data/generated/online_retail_ii_sample.csv"
 
 
-def _from_root(value: str) -> Path:
-    # dbt runs from the project root, so relative paths in env vars mean the
-    # same file here as in the build, whatever the caller's directory.
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else PROJECT_ROOT / path
+def anchored(path: str) -> str:
+    """`path` resolved against the project root, unless absolute, in memory or a URL.
+
+    Relative paths mean the same file wherever a command is started: the dbt profile applies
+    this too (customer_lifecycle.dbt_paths_plugin).
+    """
+    if path == ":memory:" or "://" in path or path.startswith("md:"):
+        return path
+    candidate = Path(path).expanduser()
+    return str(candidate if candidate.is_absolute() else PROJECT_ROOT / candidate)
 
 
 def warehouse_path() -> Path:
     """The published DuckDB file (env CUSTOMER_LIFECYCLE_DB)."""
-    return _from_root(os.environ.get("CUSTOMER_LIFECYCLE_DB", DEFAULT_DB))
+    return Path(anchored(os.environ.get("CUSTOMER_LIFECYCLE_DB", DEFAULT_DB)))
 
 
 def transactions_path() -> Path:
     """The input file or glob (env CUSTOMER_LIFECYCLE_TRANSACTIONS)."""
-    return _from_root(os.environ.get("CUSTOMER_LIFECYCLE_TRANSACTIONS", DEFAULT_TRANSACTIONS))
+    return Path(anchored(os.environ.get("CUSTOMER_LIFECYCLE_TRANSACTIONS", DEFAULT_TRANSACTIONS)))

@@ -6,12 +6,14 @@ in a subprocess, and checks the exit code, the message or the tables.
 
 from __future__ import annotations
 
+import os
+import subprocess
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-from conftest import HEADER, assert_report_balances, write_lines
+from conftest import DBT, HEADER, PROJECT_ROOT, assert_report_balances, write_lines
 
 # Files built to exercise rejections are mostly bad on purpose; this ceiling
 # keeps the build going so the reasons can be read.
@@ -303,3 +305,40 @@ def test_parquet_input_maps_columns_by_name(build, tmp_path: Path) -> None:
         " from staging.stg_retail__transactions order by 1"
     ) == [(1, "489434", "13085", 12, "sale"), (2, "C489435", "13085", -2, "return")]
     assert rejections(result) == {3: "missing_customer_id"}
+
+
+def test_relative_paths_are_read_from_the_project_root(tmp_path: Path) -> None:
+    """dbt started in another folder with --project-dir still finds relative paths from the root."""
+    csv = write_lines(tmp_path / "input" / "export.csv", [HEADER, GOOD_LINES[0]])
+    database = tmp_path / "anchored" / "warehouse.duckdb"
+    database.parent.mkdir()
+    elsewhere = tmp_path / "somewhere" / "else"
+    elsewhere.mkdir(parents=True)
+    completed = subprocess.run(
+        [
+            str(DBT),
+            "build",
+            "--project-dir",
+            str(PROJECT_ROOT),
+            "--profiles-dir",
+            str(PROJECT_ROOT),
+        ],
+        cwd=elsewhere,
+        env={
+            **os.environ,
+            "CUSTOMER_LIFECYCLE_DB": os.path.relpath(database, PROJECT_ROOT),
+            "CUSTOMER_LIFECYCLE_TRANSACTIONS": os.path.relpath(csv, PROJECT_ROOT),
+            "DBT_TARGET_PATH": str(tmp_path / "target"),
+            "DBT_LOG_PATH": str(tmp_path / "logs"),
+        },
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert connection.execute(
+            "select lines_read from marts.data_quality_report"
+        ).fetchall() == [(1,)]
+    assert list(elsewhere.iterdir()) == []

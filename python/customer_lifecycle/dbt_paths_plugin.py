@@ -1,0 +1,26 @@
+"""A dbt-duckdb plugin that reads relative paths from the project root, wherever dbt started.
+
+dbt changes into the project folder for some commands but not for `dbt build --project-dir`
+run from elsewhere, and DuckDB resolves relative paths against the process's current folder.
+The profile loads this plugin, so that a relative CUSTOMER_LIFECYCLE_DB and a relative input
+path (transactions_path) always mean the same files as they do in the project root.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dbt.adapters.duckdb.plugins import BasePlugin
+
+from customer_lifecycle.paths import PROJECT_ROOT, anchored
+
+
+class Plugin(BasePlugin):
+    def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
+        # Called just before duckdb.connect(creds.path, ...).
+        creds.path = anchored(creds.path)
+
+    def configure_cursor(self, cursor: Any) -> None:
+        # DuckDB looks for relative input files (read_csv, read_parquet, glob) in these folders.
+        root = str(PROJECT_ROOT).replace("'", "''")
+        cursor.execute(f"set file_search_path = '{root}'")
