@@ -19,7 +19,7 @@ SAMPLE_SEED := 42
 export CUSTOMER_LIFECYCLE_DB ?= warehouse/customer_lifecycle.duckdb
 export CUSTOMER_LIFECYCLE_TRANSACTIONS ?= $(SAMPLE)
 
-.PHONY: help install build test lint sample lock clean docs dashboard screenshots
+.PHONY: help install build test lint sample lock clean docs dashboard screenshots bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,11 @@ sample: $(SAMPLE)  ## Generate the bundled sample data set (deterministic)
 build: $(INSTALLED) $(if $(filter $(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),$(SAMPLE))  ## Build every model and test on the input, then print a summary
 	$(PYTHON) -m customer_lifecycle.publish $(if $(VARS),--vars '$(VARS)')
 	@$(PYTHON) -m customer_lifecycle.summary
+
+BENCH_LINES ?= 1e6,1e7
+
+bench: $(INSTALLED)  ## Time the full build at BENCH_LINES sizes; writes docs/benchmarks.md
+	$(PYTHON) -m customer_lifecycle.bench --lines $(BENCH_LINES)
 
 DOCS_PORT ?= 8080
 

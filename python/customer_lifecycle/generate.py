@@ -1484,7 +1484,7 @@ def generate(lines: int, seed: int, out: Path, progress: bool = True) -> Generat
     )
 
 
-def _parse_lines(text: str) -> int:
+def parse_line_count(text: str) -> int:
     """Accept ``300000``, ``1_000_000`` and ``1e6``."""
     try:
         value = int(text)
@@ -1506,7 +1506,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m customer_lifecycle.generate",
         description="Generate a deterministic synthetic Online Retail II CSV file.",
     )
-    parser.add_argument("--lines", type=_parse_lines, required=True, help="data lines, e.g. 1e6")
+    parser.add_argument(
+        "--lines", type=parse_line_count, required=True, help="data lines, e.g. 1e6"
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")

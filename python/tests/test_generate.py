@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from customer_lifecycle.generate import GenerationStats, _parse_lines, generate
+from customer_lifecycle.generate import GenerationStats, generate, parse_line_count
 
 HEADER = "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country"
 NON_PRODUCT = {"POST", "DOT", "M", "D", "C2", "BANK CHARGES", "AMAZONFEE", "ADJUST"}
@@ -381,7 +381,7 @@ def test_stats_agree_with_file(medium: Parsed) -> None:
     ("text", "value"), [("300000", 300_000), ("1e6", 1_000_000), ("1_000_000", 1_000_000)]
 )
 def test_lines_argument_formats(text: str, value: int) -> None:
-    assert _parse_lines(text) == value
+    assert parse_line_count(text) == value
 
 
 def test_command_line(tmp_path: Path) -> None:
