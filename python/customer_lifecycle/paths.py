@@ -7,7 +7,6 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = "warehouse/customer_lifecycle.duckdb"
-DEFAULT_TRANSACTIONS = "data/generated/online_retail_ii_sample.csv"
 
 
 def anchored(path: str) -> str:
@@ -26,7 +25,3 @@ def warehouse_path() -> Path:
     """The published DuckDB file (env CUSTOMER_LIFECYCLE_DB)."""
     return Path(anchored(os.environ.get("CUSTOMER_LIFECYCLE_DB", DEFAULT_DB)))
 
-
-def transactions_path() -> Path:
-    """The input file or glob (env CUSTOMER_LIFECYCLE_TRANSACTIONS)."""
-    return Path(anchored(os.environ.get("CUSTOMER_LIFECYCLE_TRANSACTIONS", DEFAULT_TRANSACTIONS)))
