@@ -24,4 +24,3 @@ def anchored(path: str) -> str:
 def warehouse_path() -> Path:
     """The published DuckDB file (env CUSTOMER_LIFECYCLE_DB)."""
     return Path(anchored(os.environ.get("CUSTOMER_LIFECYCLE_DB", DEFAULT_DB)))
-
