@@ -4,15 +4,46 @@
     nothing is dropped here.
 -#}
 
-{#- Trimmed text, or null for the var null_tokens ('', NA, N/A, ...). -#}
-{% macro clean_text(field) -%}
+{#-
+    Whether any field of a line may start or end with a space, so that
+    trim() (the costliest step of parsing a clean file) runs only on such
+    lines. trim() removes Unicode space separators; in ASCII that is the
+    space alone, so an ASCII line without quotes needs it only where a space
+    touches a delimiter or an end of the line. A quoted value is only known
+    after unquoting, and non-ASCII text may hold other spaces: those lines
+    are always trimmed.
+-#}
+{% macro may_have_padded_fields(line, delimiter_then_space, space_then_delimiter) -%}
+    (
+        strpos({{ line }}, '"') > 0
+        or strlen({{ line }}) <> length({{ line }})
+        or starts_with({{ line }}, ' ')
+        or ends_with({{ line }}, ' ')
+        or contains({{ line }}, {{ delimiter_then_space }})
+        or contains({{ line }}, {{ space_then_delimiter }})
+    )
+{%- endmacro %}
+
+
+{#-
+    Null for the var null_tokens ('', NA, N/A, ...), compared
+    case-insensitively; the text otherwise. Expects trimmed text. Only text
+    no longer than the longest token is looked up, because the lookup is a
+    join that would otherwise run for every value.
+-#}
+{% macro null_if_token(text) -%}
+    {%- set tokens = var('null_tokens') | map('lower') | list -%}
+    {%- set longest = tokens | map('length') | max if tokens else 0 -%}
     case
-        when lower(trim({{ field }})) in (
-            {%- for token in var('null_tokens') -%}
-            {{ sql_quote(token | lower) }}{{ ', ' if not loop.last }}
-            {%- endfor -%}
-        ) then null
-        else trim({{ field }})
+        when
+            length({{ text }}) <= {{ longest }}
+            and lower({{ text }}) in (
+                {%- for token in tokens -%}
+                {{ sql_quote(token) }}{{ ', ' if not loop.last }}
+                {%- endfor -%}
+            )
+            then null
+        else {{ text }}
     end
 {%- endmacro %}
 
@@ -27,7 +58,9 @@
 {% macro parse_timestamp(text) -%}
     {%- set day_month = '%m/%d' if var('date_order') == 'mdy' else '%d/%m' -%}
     case
-        when regexp_matches({{ text }}, '^[0-9]{4}-')
+        -- A fifth character '-' picks the ISO reader, which rejects
+        -- anything but digits before it.
+        when strpos({{ text }}, '-') = 5
             then try_cast({{ text }} as timestamp)
         when regexp_matches({{ text }}, '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}([ T]|$)')
             then try_strptime(
@@ -51,7 +84,9 @@
 {% macro parse_decimal(text) -%}
     try_cast(
         case
-            when regexp_full_match({{ text }}, '[+-]?[0-9]*,[0-9]+')
+            when
+                contains({{ text }}, ',')
+                and regexp_full_match({{ text }}, '[+-]?[0-9]*,[0-9]+')
                 then replace({{ text }}, ',', '.')
             else {{ text }}
         end as decimal(18, 4)
@@ -73,5 +108,9 @@
 
 {#- Customer IDs are text; exports via pandas write 13085 as 13085.0. -#}
 {% macro normalise_customer_id(text) -%}
-    regexp_replace({{ text }}, '^([0-9]+)\.0+$', '\1')
+    case
+        when contains({{ text }}, '.')
+            then regexp_replace({{ text }}, '^([0-9]+)\.0+$', '\1')
+        else {{ text }}
+    end
 {%- endmacro %}

@@ -11,7 +11,7 @@
 
 with
 
-lines as (
+lines as not materialized (
 
     select * from {{ ref('stg_retail__lines') }}
 
@@ -19,7 +19,12 @@ lines as (
 
 source_files as (
 
-    select * from {{ ref('stg_retail__source_files') }}
+    -- The padding probes are built once per file, not once per line.
+    select
+        *,
+        field_delimiter || ' ' as delimiter_then_space,
+        ' ' || field_delimiter as space_then_delimiter
+    from {{ ref('stg_retail__source_files') }}
 
 ),
 
@@ -29,24 +34,35 @@ stock_code_rules as (
 
 ),
 
-data_lines as (
+data_lines as not materialized (
 
+    -- Read three times below (the parse and the two duplicate scans), and
+    -- each reads only the columns it needs: a materialised copy of every
+    -- line would cost more than the scans.
     select
         lines.line_seq,
         source_files.source_file,
         lines.line_seq - source_files.first_line_seq + 1 as source_line_number,
         lines.raw_line,
+        -- The same text in a file of the same layout parses the same way;
+        -- only such lines can repeat one another.
+        hash(
+            lines.raw_line,
+            source_files.file_format,
+            source_files.field_delimiter,
+            source_files.header_field_count
+            {%- for column in canonical_columns() %},
+            source_files.{{ column }}_position
+            {%- endfor %}
+        ) as line_key,
         source_files.file_format,
         source_files.field_delimiter,
+        source_files.delimiter_then_space,
+        source_files.space_then_delimiter,
         source_files.header_field_count,
-        source_files.invoice_id_position,
-        source_files.stock_code_position,
-        source_files.description_position,
-        source_files.quantity_position,
-        source_files.invoiced_at_position,
-        source_files.unit_price_position,
-        source_files.customer_id_position,
-        source_files.country_position
+        {%- for column in canonical_columns() %}
+        source_files.{{ column }}_position{{ ',' if not loop.last }}
+        {%- endfor %}
     from lines
     inner join source_files
         on lines.source_file = source_files.source_file
@@ -56,26 +72,77 @@ data_lines as (
 
 ),
 
+-- Duplicates are found without sorting every line: first the line keys
+-- (hashes) that occur more than once, then, for those lines only, the
+-- first line of each distinct text, so that a hash collision between two
+-- different texts cannot make either a duplicate.
+repeated_line_keys as (
+
+    select line_key
+    from data_lines
+    group by line_key
+    having count(*) > 1
+
+),
+
+first_occurrences as (
+
+    select
+        data_lines.line_key,
+        data_lines.raw_line,
+        min(data_lines.line_seq) as first_line_seq
+    from data_lines
+    semi join repeated_line_keys
+        on data_lines.line_key = repeated_line_keys.line_key
+    group by data_lines.line_key, data_lines.raw_line
+
+),
+
 split_lines as (
 
     select
-        *,
+        line_seq,
+        source_file,
+        source_line_number,
+        raw_line,
+        line_key,
+        header_field_count,
+        {%- for column in canonical_columns() %}
+        {{ column }}_position,
+        {%- endfor %}
         {{ split_fields(
             'raw_line', 'field_delimiter', "file_format = 'csv'"
-        ) }} as field_values
+        ) }} as field_values,
+        {{ may_have_padded_fields(
+            'raw_line', 'delimiter_then_space', 'space_then_delimiter'
+        ) }}
+            as may_have_padded_fields
     from data_lines
 
 ),
 
-usable_lines as (
+trimmed as (
 
-    -- A line with the wrong number of fields is malformed, and none of its
-    -- values is read: position 3 of a shifted line is not the description.
+    -- A line with the wrong number of fields is malformed; its values are
+    -- still read here but never reach the output (see final), because
+    -- position 3 of a shifted line is not the description.
     select
-        *,
+        line_seq,
+        source_file,
+        source_line_number,
+        raw_line,
+        line_key,
+        header_field_count,
+        may_have_padded_fields,
+        field_values,
         len(field_values) as field_count,
-        case when len(field_values) = header_field_count then field_values end
-            as usable_field_values
+        {%- for column in canonical_columns() %}
+        case
+            when may_have_padded_fields
+                then trim(field_values[{{ column }}_position])
+            else field_values[{{ column }}_position]
+        end as {{ column }}_trimmed{{ ',' if not loop.last }}
+        {%- endfor %}
     from split_lines
 
 ),
@@ -87,27 +154,29 @@ extracted as (
         source_file,
         source_line_number,
         raw_line,
-        field_values,
-        usable_field_values,
+        line_key,
         header_field_count,
+        may_have_padded_fields,
+        field_values,
         field_count,
+        field_count = header_field_count as is_well_formed,
 
         -- ids
-        {{ clean_text('usable_field_values[invoice_id_position]') }} as invoice_id,
-        {{ clean_text('usable_field_values[stock_code_position]') }} as stock_code,
-        {{ clean_text('usable_field_values[customer_id_position]') }} as customer_id_text,
+        {{ null_if_token('invoice_id_trimmed') }} as invoice_id,
+        {{ null_if_token('stock_code_trimmed') }} as stock_code,
+        {{ null_if_token('customer_id_trimmed') }} as customer_id_text,
 
         -- strings
-        {{ clean_text('usable_field_values[description_position]') }} as description,
-        {{ clean_text('usable_field_values[country_position]') }} as country,
+        {{ null_if_token('description_trimmed') }} as description,
+        {{ null_if_token('country_trimmed') }} as country,
 
         -- numerics
-        {{ clean_text('usable_field_values[quantity_position]') }} as quantity_text,
-        {{ clean_text('usable_field_values[unit_price_position]') }} as unit_price_text,
+        {{ null_if_token('quantity_trimmed') }} as quantity_text,
+        {{ null_if_token('unit_price_trimmed') }} as unit_price_text,
 
         -- timestamps
-        {{ clean_text('usable_field_values[invoiced_at_position]') }} as invoiced_at_text
-    from usable_lines
+        {{ null_if_token('invoiced_at_trimmed') }} as invoiced_at_text
+    from trimmed
 
 ),
 
@@ -123,43 +192,56 @@ typed as (
 
 ),
 
--- Stock codes are classified once per distinct code, not once per line.
-distinct_stock_codes as (
+-- Stock-code rules are LIKE patterns. Those without a wildcard are looked
+-- up by hash; only the rest are tried one by one on each line. A join or an
+-- EXISTS over all of them would make DuckDB parse every line twice.
+stock_code_rule_kinds as (
 
-    select distinct stock_code
-    from typed
-    where stock_code is not null
+    select
+        stock_code_pattern,
+        regexp_matches(
+            regexp_replace(stock_code_pattern, '\\.', '', 'g'), '[%_]'
+        ) as has_wildcard
+    from stock_code_rules
 
 ),
 
-non_product_stock_codes as (
+exact_non_product_codes as (
 
-    select distinct_stock_codes.stock_code
-    from distinct_stock_codes
-    inner join stock_code_rules
-        on like_escape(
-            upper(distinct_stock_codes.stock_code),
-            stock_code_rules.stock_code_pattern,
-            '\'
-        )
-    group by distinct_stock_codes.stock_code
+    select regexp_replace(stock_code_pattern, '\\(.)', '\1', 'g') as stock_code
+    from stock_code_rule_kinds
+    where not has_wildcard
+
+),
+
+wildcard_non_product_patterns as (
+
+    select list(stock_code_pattern) as stock_code_patterns
+    from stock_code_rule_kinds
+    where has_wildcard
 
 ),
 
 classified as (
 
     select
-        typed.*,
+        *,
         case
-            when typed.usable_field_values is null then null
-            when starts_with(upper(typed.invoice_id), 'A') then 'adjustment'
-            when non_product_stock_codes.stock_code is not null then 'non_product'
-            when starts_with(upper(typed.invoice_id), 'C') then 'return'
+            when is_well_formed is not true then null
+            when starts_with(upper(invoice_id), 'A') then 'adjustment'
+            when
+                upper(stock_code) in (select stock_code from exact_non_product_codes)
+                or list_bool_or(list_transform(
+                    (select stock_code_patterns from wildcard_non_product_patterns),
+                    lambda stock_code_pattern: like_escape(
+                        upper(stock_code), stock_code_pattern, '\'
+                    )
+                ))
+                then 'non_product'
+            when starts_with(upper(invoice_id), 'C') then 'return'
             else 'sale'
         end as transaction_type
     from typed
-    left join non_product_stock_codes
-        on typed.stock_code = non_product_stock_codes.stock_code
 
 ),
 
@@ -168,8 +250,11 @@ validated as (
     select
         *,
         case
-            when raw_line is null or trim(raw_line) = '' then 'blank_line'
-            when usable_field_values is null then 'malformed_line'
+            when
+                raw_line is null
+                or (raw_line = '' or may_have_padded_fields) and trim(raw_line) = ''
+                then 'blank_line'
+            when is_well_formed is not true then 'malformed_line'
             when invoice_id is null then 'missing_invoice_id'
             when stock_code is null then 'missing_stock_code'
             when invoiced_at is null then 'unparseable_date'
@@ -190,21 +275,22 @@ validated as (
 
 deduplicated as (
 
-    -- Only lines that pass every other check compete as duplicates, so the
-    -- window sorts the smallest set; the first occurrence is kept.
+    -- Only a line that passes every other check can be a duplicate, and
+    -- the first occurrence of a text is kept.
     select
-        *,
+        validated.*,
         case
             when
-                rejection_reason is null
-                and row_number() over (
-                    partition by rejection_reason is null, raw_line
-                    order by line_seq
-                ) > 1
+                validated.rejection_reason is null
+                and validated.line_seq > first_occurrences.first_line_seq
                 then 'duplicate_line'
-            else rejection_reason
+            else validated.rejection_reason
         end as final_rejection_reason
     from validated
+    left join first_occurrences
+        on
+            validated.line_key = first_occurrences.line_key
+            and validated.raw_line = first_occurrences.raw_line
 
 ),
 
@@ -214,15 +300,13 @@ final as (
         -- ids
         source_file,
         source_line_number,
-        invoice_id,
-        stock_code,
-        customer_id,
+        case when is_well_formed then invoice_id end as invoice_id,
+        case when is_well_formed then stock_code end as stock_code,
+        case when is_well_formed then customer_id end as customer_id,
 
         -- strings
-        description,
-        case
-            when usable_field_values is not null then coalesce(country, 'Unspecified')
-        end as country,
+        case when is_well_formed then description end as description,
+        case when is_well_formed then coalesce(country, 'Unspecified') end as country,
         transaction_type,
         final_rejection_reason as rejection_reason,
         case final_rejection_reason
@@ -261,10 +345,10 @@ final as (
         -- numerics
         case when final_rejection_reason is null then parsed_quantity end
             as quantity,
-        unit_price,
+        case when is_well_formed then unit_price end as unit_price,
 
         -- timestamps
-        invoiced_at
+        case when is_well_formed then invoiced_at end as invoiced_at
     from deduplicated
 
 )
