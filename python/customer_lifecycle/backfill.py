@@ -20,6 +20,8 @@ import os
 import sys
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 from tqdm import tqdm
@@ -49,13 +51,20 @@ def month_starts(start: date, end: date, step_months: int = 1) -> Iterator[date]
 
 def backfill(dates: list[date], extra_vars: dict[str, Any], progress: bool = True) -> None:
     """Builds one snapshot per date, rebuilds and tests the current marts, then publishes."""
-    with staged_warehouse() as staged:
-        env = {**os.environ, "CUSTOMER_LIFECYCLE_DB": str(staged)}
+    with staged_warehouse() as staged, TemporaryDirectory(dir=staged.parent) as scratch:
+        # Staging lives in memory during a build (see profiles.yml). The backfill runs dbt once
+        # per date, so it keeps staging in a file instead: the input is parsed by the first run
+        # only, and the later runs read the lines from there.
+        env = {
+            **os.environ,
+            "CUSTOMER_LIFECYCLE_DB": str(staged),
+            "CUSTOMER_LIFECYCLE_STAGING_DB": str(Path(scratch) / "staging.duckdb"),
+        }
         bar = tqdm(dates, desc="snapshots", unit="snapshot", disable=not progress, file=sys.stderr)
-        for as_of_date in bar:
+        for index, as_of_date in enumerate(bar):
             bar.set_postfix_str(as_of_date.isoformat())
             run_dbt(
-                ["run", "--select", "tag:history"],
+                ["run", "--select", "+tag:history" if index == 0 else "tag:history"],
                 {**extra_vars, "as_of_date": as_of_date.isoformat()},
                 env=env,
             )
@@ -76,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         extra_vars = json.loads(args.vars)
     except (ValueError, json.JSONDecodeError) as error:
         parser.error(str(error))
+    if not dates:
+        parser.error(f"no first day of a month between --start {args.start} and --end {args.end}")
     if "as_of_date" in extra_vars:
         parser.error("--vars must not set as_of_date: the backfill sets it for each snapshot")
     try:

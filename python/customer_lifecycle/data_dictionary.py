@@ -105,7 +105,14 @@ def _render_node(node: Node) -> list[str]:
     declared_types: Mapping[str, str] = config.get("column_types") or {}
     lines = [f"### {node['name']}", "", _paragraph(node.get("description")), ""]
     lines.append(f"- Materialization: `{config.get('materialized')}`")
-    lines.append(f"- Schema: `{node['schema']}`")
+    if config.get("database"):
+        # Configured only on staging, which lives in the attached database (profiles.yml).
+        lines.append(
+            f"- Schema: `{config['database']}.{node['schema']}` (an attached database, in memory"
+            " during the build: not in the warehouse file)"
+        )
+    else:
+        lines.append(f"- Schema: `{node['schema']}`")
     if node["resource_type"] == "model":
         lines.append(f"- Contract enforced: {_yes_no(bool(contract.get('enforced')))}")
     lines += [f"- Defined in: `{node['original_file_path']}`", ""]

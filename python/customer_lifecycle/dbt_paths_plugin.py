@@ -19,6 +19,8 @@ class Plugin(BasePlugin):
     def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
         # Called just before duckdb.connect(creds.path, ...).
         creds.path = anchored(creds.path)
+        for attachment in creds.attach or []:
+            attachment.path = anchored(attachment.path)
 
     def configure_cursor(self, cursor: Any) -> None:
         # DuckDB looks for relative input files (read_csv, read_parquet, glob) in these folders.

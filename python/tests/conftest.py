@@ -24,9 +24,14 @@ class BuildResult:
     returncode: int
     output: str
     db: Path
+    # Test builds keep staging in a file (CUSTOMER_LIFECYCLE_STAGING_DB) so that the tests can
+    # read it; a query sees it as the catalog scratch, as dbt does.
+    staging_db: Path
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         with duckdb.connect(str(self.db), read_only=True) as connection:
+            if self.staging_db.exists():
+                connection.execute(f"attach '{self.staging_db}' as scratch (read_only)")
             return connection.execute(sql, params or []).fetchall()
 
     def scalar(self, sql: str) -> Any:
@@ -41,9 +46,11 @@ def run_dbt_build(
 ) -> BuildResult:
     """`dbt build` on `transactions` into a fresh DuckDB file under `workdir`."""
     db = workdir / "warehouse.duckdb"
+    staging_db = workdir / "staging.duckdb"
     env = {
         **os.environ,
         "CUSTOMER_LIFECYCLE_DB": str(db),
+        "CUSTOMER_LIFECYCLE_STAGING_DB": str(staging_db),
         "CUSTOMER_LIFECYCLE_TRANSACTIONS": str(transactions),
         # Separate target and log folders keep test builds from clobbering the
         # developer's own, and from reusing each other's partial parse.
@@ -65,7 +72,7 @@ def run_dbt_build(
         stdin=subprocess.DEVNULL,
         check=False,
     )
-    return BuildResult(completed.returncode, completed.stdout + completed.stderr, db)
+    return BuildResult(completed.returncode, completed.stdout + completed.stderr, db, staging_db)
 
 
 @pytest.fixture
@@ -94,4 +101,6 @@ def assert_report_balances(result: BuildResult, data_lines: int) -> None:
     assert read == accepted + rejected
     assert balanced is True
     assert result.scalar("select count(*) from marts.rejected_transactions") == rejected
-    assert result.scalar("select count(*) from staging.stg_retail__transactions") == accepted
+    assert (
+        result.scalar("select count(*) from scratch.staging.stg_retail__transactions") == accepted
+    )

@@ -80,7 +80,7 @@ def test_btyd_columns_equal_lifetimes_for_every_customer(built: BuildResult) -> 
     sales = pd.DataFrame(
         built.query(
             "select customer_id, invoiced_at, cast(line_amount as double) as line_amount"
-            " from staging.stg_retail__transactions"
+            " from scratch.staging.stg_retail__transactions"
             " where transaction_type = 'sale' and invoice_date < ?",
             [as_of_date],
         ),

@@ -198,11 +198,13 @@ def test_a_killed_build_leaves_the_published_file_readable(
         start_new_session=True,
     )
     try:
-        # Kill it in the middle: once dbt has built a model into the staged copy.
-        for _ in range(600):
+        # Kill it in the middle: once dbt has built a model into the staged copy (staging is
+        # in memory, so the first model written to the file is an intermediate one).
+        first_model_in_file = b"OK created sql table model intermediate.int_rejected_share_checked"
+        for _ in range(1200):
             with log.open("rb") as handle:
                 handle.seek(log_size)
-                if b"OK created sql table model staging.stg_retail__raw_lines" in handle.read():
+                if first_model_in_file in handle.read():
                     break
             assert build.poll() is None, "the build ended before it could be killed"
             time.sleep(0.05)

@@ -47,22 +47,22 @@ data_lines as not materialized (
         -- The same text in a file of the same layout parses the same way;
         -- only such lines can repeat one another.
         hash(
+            {%- for column in canonical_columns() %}
+                source_files.{{ column }}_position,
+            {%- endfor %}
             lines.raw_line,
             source_files.file_format,
             source_files.field_delimiter,
             source_files.header_field_count
-            {%- for column in canonical_columns() %},
-            source_files.{{ column }}_position
-            {%- endfor %}
         ) as line_key,
+        {%- for column in canonical_columns() %}
+            source_files.{{ column }}_position,
+        {%- endfor %}
         source_files.file_format,
         source_files.field_delimiter,
         source_files.delimiter_then_space,
         source_files.space_then_delimiter,
-        source_files.header_field_count,
-        {%- for column in canonical_columns() %}
-        source_files.{{ column }}_position{{ ',' if not loop.last }}
-        {%- endfor %}
+        source_files.header_field_count
     from lines
     inner join source_files
         on lines.source_file = source_files.source_file
@@ -108,7 +108,7 @@ split_lines as (
         line_key,
         header_field_count,
         {%- for column in canonical_columns() %}
-        {{ column }}_position,
+            {{ column }}_position,
         {%- endfor %}
         {{ split_fields(
             'raw_line', 'field_delimiter', "file_format = 'csv'"
@@ -133,16 +133,16 @@ trimmed as (
         raw_line,
         line_key,
         header_field_count,
+        {%- for column in canonical_columns() %}
+            case
+                when may_have_padded_fields
+                    then trim(field_values[{{ column }}_position])
+                else field_values[{{ column }}_position]
+            end as {{ column }}_trimmed,
+        {%- endfor %}
         may_have_padded_fields,
         field_values,
-        len(field_values) as field_count,
-        {%- for column in canonical_columns() %}
-        case
-            when may_have_padded_fields
-                then trim(field_values[{{ column }}_position])
-            else field_values[{{ column }}_position]
-        end as {{ column }}_trimmed{{ ',' if not loop.last }}
-        {%- endfor %}
+        len(field_values) as field_count
     from split_lines
 
 ),
@@ -208,7 +208,8 @@ stock_code_rule_kinds as (
 
 exact_non_product_codes as (
 
-    select regexp_replace(stock_code_pattern, '\\(.)', '\1', 'g') as stock_code
+    -- Distinct, so that the left join below cannot repeat a line.
+    select distinct regexp_replace(stock_code_pattern, '\\(.)', '\1', 'g') as stock_code
     from stock_code_rule_kinds
     where not has_wildcard
 
@@ -225,23 +226,28 @@ wildcard_non_product_patterns as (
 classified as (
 
     select
-        *,
+        typed.*,
         case
-            when is_well_formed is not true then null
-            when starts_with(upper(invoice_id), 'A') then 'adjustment'
+            when typed.is_well_formed is not true then null
+            when starts_with(upper(typed.invoice_id), 'A') then 'adjustment'
             when
-                upper(stock_code) in (select stock_code from exact_non_product_codes)
+                exact_non_product_codes.stock_code is not null
                 or list_bool_or(list_transform(
-                    (select stock_code_patterns from wildcard_non_product_patterns),
+                    wildcard_non_product_patterns.stock_code_patterns,
+                    -- sqlfluff takes the lambda's parameter for a column.
                     lambda stock_code_pattern: like_escape(
-                        upper(stock_code), stock_code_pattern, '\'
+                        upper(typed.stock_code), stock_code_pattern, '\'  -- noqa: RF02
                     )
                 ))
                 then 'non_product'
-            when starts_with(upper(invoice_id), 'C') then 'return'
+            when starts_with(upper(typed.invoice_id), 'C') then 'return'
             else 'sale'
         end as transaction_type
     from typed
+    -- One row, always: an aggregate without GROUP BY.
+    cross join wildcard_non_product_patterns
+    left join exact_non_product_codes
+        on upper(typed.stock_code) = exact_non_product_codes.stock_code
 
 ),
 
