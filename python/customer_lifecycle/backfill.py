@@ -16,18 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Any
 
 from tqdm import tqdm
 
 from customer_lifecycle.dbt import DbtError, run_dbt
-from customer_lifecycle.publish import staged_warehouse
+from customer_lifecycle.publish import build_env, staged_warehouse
 
 
 def month_starts(start: date, end: date, step_months: int = 1) -> Iterator[date]:
@@ -51,14 +48,13 @@ def month_starts(start: date, end: date, step_months: int = 1) -> Iterator[date]
 
 def backfill(dates: list[date], extra_vars: dict[str, Any], progress: bool = True) -> None:
     """Builds one snapshot per date, rebuilds and tests the current marts, then publishes."""
-    with staged_warehouse() as staged, TemporaryDirectory(dir=staged.parent) as scratch:
+    with staged_warehouse() as staged:
         # Staging lives in memory during a build (see profiles.yml). The backfill runs dbt once
-        # per date, so it keeps staging in a file instead: the input is parsed by the first run
-        # only, and the later runs read the lines from there.
+        # per date, so it keeps staging in a file beside the private copy, deleted with it: the
+        # input is parsed by the first run only, and the later runs read the lines from there.
         env = {
-            **os.environ,
-            "CUSTOMER_LIFECYCLE_DB": str(staged),
-            "CUSTOMER_LIFECYCLE_STAGING_DB": str(Path(scratch) / "staging.duckdb"),
+            **build_env(staged),
+            "CUSTOMER_LIFECYCLE_STAGING_DB": str(staged.parent / "staging.duckdb"),
         }
         bar = tqdm(dates, desc="snapshots", unit="snapshot", disable=not progress, file=sys.stderr)
         for index, as_of_date in enumerate(bar):

@@ -8,17 +8,22 @@ path (transactions_path) always mean the same files as they do in the project ro
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
 from customer_lifecycle.paths import PROJECT_ROOT, anchored
+from customer_lifecycle.publish import BUILD_DB_ENV
 
 
 class Plugin(BasePlugin):
     def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
-        # Called just before duckdb.connect(creds.path, ...).
-        creds.path = anchored(creds.path)
+        # Called just before duckdb.connect(creds.path, ...). During a publish the build writes
+        # to a private copy named by CUSTOMER_LIFECYCLE_BUILD_DB (see customer_lifecycle.publish);
+        # it is read here, not in the profile, so that the profile stays the same from build to
+        # build and dbt can reuse its parse of the project.
+        creds.path = anchored(os.environ.get(BUILD_DB_ENV) or creds.path)
         for attachment in creds.attach or []:
             attachment.path = anchored(attachment.path)
 

@@ -12,6 +12,12 @@ Write, audit, publish:
    new one. A build that fails, or is killed at any point, leaves the published file as it was.
 
 Plain `dbt build` writes straight into CUSTOMER_LIFECYCLE_DB instead: no copy, no audit step.
+
+The copy sits in a hidden folder of its own beside the published file, under the same file
+name, and dbt is pointed at it through CUSTOMER_LIFECYCLE_BUILD_DB, which the profile's plugin
+reads (customer_lifecycle.dbt_paths_plugin). The profile itself keeps naming the published
+file: a path that changed with every build would make dbt parse the whole project again each
+time (about 2 s), and the same file name keeps DuckDB's catalog name the one dbt expects.
 """
 
 from __future__ import annotations
@@ -27,11 +33,23 @@ from customer_lifecycle.dbt import DbtError, run_dbt
 from customer_lifecycle.paths import warehouse_path
 
 BUILDING_SUFFIX = ".building"
+# Read by customer_lifecycle.dbt_paths_plugin: the file dbt really opens during a publish.
+BUILD_DB_ENV = "CUSTOMER_LIFECYCLE_BUILD_DB"
+
+
+def building_folder(published: Path, pid: int) -> Path:
+    """Where process `pid` builds the next version of `published` (hidden, same folder)."""
+    return published.with_name(f".{published.name}.{pid}{BUILDING_SUFFIX}")
 
 
 def building_path(published: Path, pid: int) -> Path:
-    """Where process `pid` builds the next version of `published` (hidden, same folder)."""
-    return published.with_name(f".{published.name}.{pid}{BUILDING_SUFFIX}")
+    """The copy itself: the published file's name, inside the build's own folder."""
+    return building_folder(published, pid) / published.name
+
+
+def build_env(staged: Path) -> dict[str, str]:
+    """The environment for a dbt command that must write to `staged`."""
+    return {**os.environ, BUILD_DB_ENV: str(staged)}
 
 
 def _is_running(pid: int) -> bool:
@@ -45,12 +63,12 @@ def _is_running(pid: int) -> bool:
 
 
 def remove_abandoned_builds(published: Path) -> list[Path]:
-    """Deletes the building files (and their WAL) of builds whose process is gone."""
+    """Deletes the building folders (copy, WAL, spill files) of builds whose process is gone."""
     removed = []
-    for candidate in published.parent.glob(f".{published.name}.*{BUILDING_SUFFIX}*"):
+    for candidate in published.parent.glob(f".{published.name}.*{BUILDING_SUFFIX}"):
         pid_text = candidate.name.removeprefix(f".{published.name}.").split(".", 1)[0]
         if pid_text.isdigit() and not _is_running(int(pid_text)):
-            candidate.unlink(missing_ok=True)
+            shutil.rmtree(candidate, ignore_errors=True)
             removed.append(candidate)
     return removed
 
@@ -73,6 +91,9 @@ def staged_warehouse(published: Path | None = None) -> Iterator[Path]:
     published = published or warehouse_path()
     published.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned_builds(published)
+    folder = building_folder(published, os.getpid())
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
     staged = building_path(published, os.getpid())
     wal = staged.with_name(staged.name + ".wal")
     if published.exists():
@@ -87,19 +108,14 @@ def staged_warehouse(published: Path | None = None) -> Iterator[Path]:
         os.replace(staged, published)
         _fsync(published.parent)
     finally:
-        staged.unlink(missing_ok=True)
-        wal.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def build_and_publish(dbt_arguments: Sequence[str] = ()) -> Path:
     """`dbt build` into a staged copy, then publish it; returns the published path."""
     published = warehouse_path()
     with staged_warehouse(published) as staged:
-        run_dbt(
-            ["build", *dbt_arguments],
-            env={**os.environ, "CUSTOMER_LIFECYCLE_DB": str(staged)},
-            capture=False,
-        )
+        run_dbt(["build", *dbt_arguments], env=build_env(staged), capture=False)
     return published
 
 
