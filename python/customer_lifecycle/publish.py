@@ -65,10 +65,14 @@ def _is_running(pid: int) -> bool:
 def remove_abandoned_builds(published: Path) -> list[Path]:
     """Deletes the building folders (copy, WAL, spill files) of builds whose process is gone."""
     removed = []
-    for candidate in published.parent.glob(f".{published.name}.*{BUILDING_SUFFIX}"):
+    for candidate in published.parent.glob(f".{published.name}.*{BUILDING_SUFFIX}*"):
         pid_text = candidate.name.removeprefix(f".{published.name}.").split(".", 1)[0]
         if pid_text.isdigit() and not _is_running(int(pid_text)):
-            shutil.rmtree(candidate, ignore_errors=True)
+            if candidate.is_dir():
+                shutil.rmtree(candidate, ignore_errors=True)
+            else:
+                # A lone file: the copy itself, as releases before the build folder left it.
+                candidate.unlink(missing_ok=True)
             removed.append(candidate)
     return removed
 

@@ -24,6 +24,7 @@ from conftest import HEADER, write_lines
 
 from customer_lifecycle.generate import generate
 from customer_lifecycle.paths import PROJECT_ROOT
+from customer_lifecycle.publish import building_folder, remove_abandoned_builds
 
 MARTS = [
     "customer_360",
@@ -222,3 +223,30 @@ def test_a_killed_build_leaves_the_published_file_readable(
     again = workspace.publish(sample_csv)
     assert again.returncode == 0, again.stdout + again.stderr
     assert workspace.leftovers() == []
+
+
+def test_only_the_leftovers_of_dead_builds_are_removed(tmp_path: Path) -> None:
+    published = tmp_path / "warehouse.duckdb"
+    # Two processes that have ended, one for each layout.
+    dead_pid, older_dead_pid = [subprocess.Popen([sys.executable, "-c", "pass"]) for _ in range(2)]
+    dead_pid.wait()
+    older_dead_pid.wait()
+    # A dead build's folder, with its copy and DuckDB's spill folder inside.
+    dead_folder = building_folder(published, dead_pid.pid)
+    (dead_folder / "warehouse.duckdb.tmp").mkdir(parents=True)
+    (dead_folder / "warehouse.duckdb").write_bytes(b"copy")
+    (dead_folder / "warehouse.duckdb.tmp" / "spill.block").write_bytes(b"spill")
+    # What a dead build of the earlier layout left: the copy and its WAL as lone files.
+    old_copy = tmp_path / f".warehouse.duckdb.{older_dead_pid.pid}.building"
+    old_wal = tmp_path / f".warehouse.duckdb.{older_dead_pid.pid}.building.wal"
+    old_copy.write_bytes(b"copy")
+    old_wal.write_bytes(b"wal")
+    # A running build's folder: this test's own process.
+    live_folder = building_folder(published, os.getpid())
+    live_folder.mkdir()
+
+    removed = remove_abandoned_builds(published)
+
+    assert sorted(removed) == sorted([dead_folder, old_copy, old_wal])
+    assert not dead_folder.exists() and not old_copy.exists() and not old_wal.exists()
+    assert live_folder.is_dir()
