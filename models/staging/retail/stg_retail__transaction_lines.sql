@@ -19,11 +19,20 @@ lines as not materialized (
 
 source_files as (
 
-    -- The padding probes are built once per file, not once per line.
+    -- The padding probes and the layout's hash are computed once per file,
+    -- not once per line.
     select
         *,
         field_delimiter || ' ' as delimiter_then_space,
-        ' ' || field_delimiter as space_then_delimiter
+        ' ' || field_delimiter as space_then_delimiter,
+        hash(
+            {%- for column in canonical_columns() %}
+                {{ column }}_position,
+            {%- endfor %}
+            file_format,
+            field_delimiter,
+            header_field_count
+        ) as layout_key
     from {{ ref('stg_retail__source_files') }}
 
 ),
@@ -46,15 +55,7 @@ data_lines as not materialized (
         lines.raw_line,
         -- The same text in a file of the same layout parses the same way;
         -- only such lines can repeat one another.
-        hash(
-            {%- for column in canonical_columns() %}
-                source_files.{{ column }}_position,
-            {%- endfor %}
-            lines.raw_line,
-            source_files.file_format,
-            source_files.field_delimiter,
-            source_files.header_field_count
-        ) as line_key,
+        hash(lines.raw_line, source_files.layout_key) as line_key,
         {%- for column in canonical_columns() %}
             source_files.{{ column }}_position,
         {%- endfor %}
@@ -101,15 +102,7 @@ first_occurrences as (
 split_lines as (
 
     select
-        line_seq,
-        source_file,
-        source_line_number,
-        raw_line,
-        line_key,
-        header_field_count,
-        {%- for column in canonical_columns() %}
-            {{ column }}_position,
-        {%- endfor %}
+        *,
         {{ split_fields(
             'raw_line', 'field_delimiter', "file_format = 'csv'"
         ) }} as field_values,
