@@ -279,3 +279,23 @@ def test_analyses_compile_and_run(built: BuildResult, generated_csv: Path) -> No
             cursor = connection.execute(path.read_text())
             assert cursor.description, path.name
             cursor.fetchall()
+
+
+def test_line_numbers_point_at_the_lines_of_the_file(
+    built: BuildResult, generated_csv: Path
+) -> None:
+    # Line numbers are the rowid of a table filled in read order; a read whose order was not
+    # kept would still balance but point every rejection at the wrong line.
+    with generated_csv.open(encoding="utf-8", newline="") as handle:
+        file_lines = [line.rstrip("\r\n") for line in handle]
+    rejected = built.query("select source_line_number, raw_line from marts.rejected_transactions")
+    assert rejected
+    assert all(file_lines[number - 1] == raw_line for number, raw_line in rejected)
+    accepted = built.query(
+        "select source_line_number, invoice_id, stock_code"
+        " from scratch.staging.stg_retail__transactions"
+    )
+    assert all(
+        file_lines[number - 1].startswith(f"{invoice_id},{stock_code},")
+        for number, invoice_id, stock_code in accepted
+    )
