@@ -15,7 +15,7 @@ def test_bench_builds_a_generated_file_and_reports_it(tmp_path: Path) -> None:
     report, chart = tmp_path / "benchmarks.md", tmp_path / "benchmarks.svg"
     code = bench.main(
         [
-            "--lines", "2000", "--seed", "7", "--memory-limit", "1GB",
+            "--lines", "2000", "--seed", "7", "--memory-limit", "1GB", "--staging", "file",
             "--bench-dir", str(tmp_path / "bench"),
             "--report", str(report), "--chart", str(chart),
         ]
@@ -42,10 +42,12 @@ def test_bench_builds_a_generated_file_and_reports_it(tmp_path: Path) -> None:
     text = report.read_text()
     row = next(line for line in text.splitlines() if line.startswith("| 2,000 |"))
     cells = [cell.strip() for cell in row.strip("|").split("|")]
-    assert cells[2] == "1GB"
-    assert cells[8] == "no target"
-    assert float(cells[4].removesuffix(" s")) > 0
-    assert float(cells[6].removesuffix(" GB")) > 0
+    assert cells[2:4] == ["1GB", "file"]
+    assert cells[9] == "no target"
+    assert float(cells[5].removesuffix(" s")) > 0
+    assert float(cells[7].removesuffix(" GB")) > 0
+    # The staging file is the build's scratch space, removed once measured.
+    assert not (tmp_path / "bench" / "staging_2000_7.duckdb").exists()
     assert f"## 2,000 lines: the ten slowest of {nodes} nodes" in text
     assert "<polyline" in chart.read_text()
 
@@ -63,6 +65,7 @@ def _measurement(lines: int, floor: float, build: float, peak_gb: float) -> benc
         node_seconds_by_type={},
         dbt_elapsed_seconds=0.0,
         memory_limit="4GB",
+        staging="memory",
     )
 
 
