@@ -1,6 +1,6 @@
 {#-
     Numbers the raw lines. DuckDB fills a table in scan order while
-    preserve_insertion_order is on (the hooks of that model), so the rowid of
+    preserve_insertion_order is on (set in profiles.yml), so the rowid of
     stg_retail__raw_lines is the line's position in the read: files in glob
     order, lines in file order. Reading it costs nothing, unlike
     row_number() over (), which makes the whole CSV scan single-threaded.

@@ -1,8 +1,4 @@
-{{ config(
-    materialized='table',
-    pre_hook="set preserve_insertion_order = true",
-    post_hook="set preserve_insertion_order = false"
-) }}
+{{ config(materialized='table') }}
 
 {#-
     The only model that reads the raw input, so the file is parsed once per
@@ -10,9 +6,6 @@
     UTF-8 or Latin-1 (see macros/ingestion/input_encoding.sql); a Parquet
     row is turned into the same shape, its values joined by the unit
     separator (chr(31)), so every later step has a single code path.
-    The hooks keep DuckDB's insertion order for this insert only: the rowid
-    of this table is the line number (stg_retail__lines), and the setting
-    is global, off elsewhere (profiles.yml) because it slows large inserts.
 -#}
 
 {%- if execute %}{{ assert_transactions_input_exists() }}{% endif %}
