@@ -18,7 +18,6 @@ Environment:
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -33,18 +32,9 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from test_dashboard import KNOWN_CUSTOMER, KNOWN_EXPLANATION, write_test_warehouse
 
+from customer_lifecycle.lineage_screenshot import CHROMIUM, CHROMIUM_ARGS, free_port
 from customer_lifecycle.paths import PROJECT_ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1440, "height": 1000}
 HEALTH_TRIES = 240  # polls of the health endpoint, 0.25 s apart
 WAIT_MS = 60_000  # Playwright's bound for any one page to render
@@ -65,12 +55,6 @@ class Server:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait_until_healthy(server: Server) -> None:
@@ -116,7 +100,7 @@ def warehouse(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(warehouse: Path, tmp_path: Path) -> Iterator[Server]:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "dashboard.log"
     env = {
         **os.environ,
