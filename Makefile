@@ -46,9 +46,11 @@ build: $(INSTALLED) $(if $(filter $(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),
 	@$(PYTHON) -m customer_lifecycle.summary
 
 BENCH_LINES ?= 1e6,1e7
+# HISTORY,NEW lines, e.g. 1e8,3e6: also time a build after one new file joins the input glob.
+BENCH_INCREMENTAL ?=
 
 bench: $(INSTALLED)  ## Time the full build at BENCH_LINES sizes; writes docs/benchmarks.md
-	$(PYTHON) -m customer_lifecycle.bench --lines $(BENCH_LINES)
+	$(PYTHON) -m customer_lifecycle.bench --lines $(BENCH_LINES) $(if $(BENCH_INCREMENTAL),--incremental $(BENCH_INCREMENTAL))
 
 DOCS_PORT ?= 8080
 

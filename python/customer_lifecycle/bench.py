@@ -1,6 +1,7 @@
 """Benchmarks the full published build against the input size, and writes docs/benchmarks.md.
 
-Usage: python -m customer_lifecycle.bench --lines 1e6,1e7[,1e8] [--seed 42] [--memory-limit 4GB]
+Usage: python -m customer_lifecycle.bench --lines 1e6,1e7[,1e8] [--incremental 1e8,3e6]
+    [--seed 42] [--memory-limit 4GB] [--staging memory|file]
 
 For each size it generates an Online Retail II file with the project's generator (cached by
 size and seed under data/generated/bench/), measures the floor (one DuckDB read_csv of the file
@@ -8,6 +9,17 @@ with one aggregate, the file in the page cache), then runs the full published bu
 model and every test, `python -m customer_lifecycle.publish`) into a warehouse of its own, and
 records the wall time, each node's time from dbt's run_results.json, the peak resident memory
 of the whole process tree and the size of the DuckDB file. Timings are reported, never asserted.
+
+`--incremental HISTORY,NEW` measures incremental ingestion: one generated file of HISTORY+NEW
+lines is split once (cached in incremental_<history>_<new>_<seed>/) into up to 25 monthly
+files of history, read through the glob months/*.csv, and one file of the last NEW lines kept
+in pending/. A published build of the history, with staging in a DuckDB file that persists,
+is followed by a second build after the new file joined the glob, which parses only that file.
+Staging is always a file there, whatever --staging says. `--lines none` measures no size, and
+then writes no chart.
+
+The committed figures are reproduced with
+`BENCH_LINES=1e6,1e7,1e8 BENCH_INCREMENTAL=1e8,3e6 make bench`.
 """
 
 from __future__ import annotations
@@ -17,10 +29,12 @@ import itertools
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,22 +48,49 @@ BENCH_DIR = PROJECT_ROOT / "data" / "generated" / "bench"
 REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
 CHART = PROJECT_ROOT / "docs" / "images" / "benchmarks.svg"
 
+# The generator's lines span 25 months (2009-12 to 2011-12) in time order, so 25 equal slices
+# of the history stand in for monthly files.
+HISTORY_FILES = 25
+# Large enough that splitting a 9 GB file runs at disk speed, small enough to hold in memory.
+_BLOCK_BYTES = 64 << 20
+
+
+@dataclass(frozen=True)
+class Build:
+    """One measured run of the published build."""
+
+    wall_seconds: float
+    peak_rss_bytes: int
+    dbt_elapsed_seconds: float
+    # Summed node time by resource type (model, test, unit_test, seed): dbt runs two at once.
+    node_seconds_by_type: dict[str, float]
+    slowest_nodes: list[tuple[str, float]]
+    node_count: int
+    database_bytes: int
+    # None when staging lived in memory.
+    staging_bytes: int | None
+
 
 @dataclass(frozen=True)
 class Measurement:
     lines: int
     file_bytes: int
     floor_seconds: float
-    build_seconds: float
-    peak_rss_bytes: int
-    database_bytes: int
-    slowest_nodes: list[tuple[str, float]]
-    node_count: int
-    # Summed node time by resource type (model, test, unit_test, seed): dbt runs two at once.
-    node_seconds_by_type: dict[str, float]
-    dbt_elapsed_seconds: float
+    build: Build
     memory_limit: str
     staging: str
+
+
+@dataclass(frozen=True)
+class IncrementalMeasurement:
+    history_lines: int
+    new_lines: int
+    history_files: int
+    # The floor of the new file alone: what the incremental build reads.
+    new_floor_seconds: float
+    full: Build
+    incremental: Build
+    memory_limit: str
 
 
 # The issue's targets on the 2-core machine: (fixed seconds, floor multiple, peak memory GB).
@@ -67,10 +108,10 @@ def target_verdict(m: Measurement) -> str:
     fixed, multiple, memory_gb = TARGETS[m.lines]
     limit = fixed + multiple * m.floor_seconds
     text = f"≤ {fixed:g} s" + (f" + {multiple:g} x floor = {limit:.1f} s" if multiple else "")
-    met = m.build_seconds <= limit
+    met = m.build.wall_seconds <= limit
     if memory_gb is not None:
         text += f", ≤ {memory_gb:g} GB"
-        met = met and m.peak_rss_bytes / 1e9 <= memory_gb
+        met = met and m.build.peak_rss_bytes / 1e9 <= memory_gb
     return f"{text}: {'met' if met else '**missed**'}"
 
 
@@ -139,48 +180,41 @@ def floor_seconds(csv: Path) -> float:
     return best
 
 
-def measure(
-    lines: int,
-    seed: int,
-    progress: tqdm,
-    memory_limit: str,
-    bench_dir: Path = BENCH_DIR,
-    staging: str = "memory",
-) -> Measurement:
+def _generated(lines: int, seed: int, bench_dir: Path, progress: tqdm) -> Path:
+    """The generator's file of `lines` data lines, generated once per size and seed."""
     bench_dir.mkdir(parents=True, exist_ok=True)
     csv = bench_dir / f"online_retail_ii_{lines}_{seed}.csv"
     if not csv.exists():
         progress.set_postfix_str(f"{lines:,} lines: generating")
         generate(lines, seed, csv, progress=False)
-    progress.set_postfix_str(f"{lines:,} lines: floor")
-    floor = floor_seconds(csv)
-    database = bench_dir / f"warehouse_{lines}_{seed}.duckdb"
-    database.unlink(missing_ok=True)
-    target = bench_dir / f"target_{lines}_{seed}"
+    return csv
+
+
+def _published_build(
+    transactions: str,
+    database: Path,
+    target: Path,
+    staging_file: Path | None,
+    memory_limit: str,
+    bench_dir: Path,
+) -> Build:
+    """One `customer_lifecycle.publish` of `transactions` into `database`, measured."""
     env = {
         **os.environ,
         "CUSTOMER_LIFECYCLE_DB": str(database),
-        "CUSTOMER_LIFECYCLE_TRANSACTIONS": str(csv),
+        "CUSTOMER_LIFECYCLE_TRANSACTIONS": transactions,
         "CUSTOMER_LIFECYCLE_MEMORY_LIMIT": memory_limit,
         "DBT_TARGET_PATH": str(target),
         "DBT_LOG_PATH": str(bench_dir / "logs"),
     }
-    # Staging in memory (the default) or in a DuckDB file of its own, deleted after the build;
-    # whatever the calling shell has set would otherwise decide.
-    staging_file = bench_dir / f"staging_{lines}_{seed}.duckdb"
+    # Staging in memory, or in the file given; whatever the calling shell has set would
+    # otherwise decide.
     env.pop("CUSTOMER_LIFECYCLE_STAGING_DB", None)
-    if staging == "file":
-        staging_file.unlink(missing_ok=True)
+    if staging_file is not None:
         env["CUSTOMER_LIFECYCLE_STAGING_DB"] = str(staging_file)
-    progress.set_postfix_str(f"{lines:,} lines: building")
-    try:
-        seconds, peak, code = _run_measured(
-            [sys.executable, "-m", "customer_lifecycle.publish"], env
-        )
-    finally:
-        staging_file.unlink(missing_ok=True)
+    seconds, peak, code = _run_measured([sys.executable, "-m", "customer_lifecycle.publish"], env)
     if code != 0:
-        raise SystemExit(f"The build of {csv} failed (exit {code}); see the output above.")
+        raise SystemExit(f"The build of {transactions} failed (exit {code}); see the output above.")
     run_results = json.loads((target / "run_results.json").read_text())
     results = run_results["results"]
     by_type: dict[str, float] = {}
@@ -191,19 +225,184 @@ def measure(
         ((result["unique_id"], float(result["execution_time"])) for result in results),
         key=lambda node: -node[1],
     )
+    return Build(
+        wall_seconds=seconds,
+        peak_rss_bytes=peak,
+        dbt_elapsed_seconds=float(run_results["elapsed_time"]),
+        node_seconds_by_type=by_type,
+        slowest_nodes=nodes[:10],
+        node_count=len(nodes),
+        database_bytes=database.stat().st_size,
+        staging_bytes=None if staging_file is None else staging_file.stat().st_size,
+    )
+
+
+def measure(
+    lines: int,
+    seed: int,
+    progress: tqdm,
+    memory_limit: str,
+    bench_dir: Path = BENCH_DIR,
+    staging: str = "memory",
+) -> Measurement:
+    csv = _generated(lines, seed, bench_dir, progress)
+    progress.set_postfix_str(f"{lines:,} lines: floor")
+    floor = floor_seconds(csv)
+    database = bench_dir / f"warehouse_{lines}_{seed}.duckdb"
+    database.unlink(missing_ok=True)
+    # A staging file is the build's scratch space: fresh for the build, deleted after it.
+    staging_file = bench_dir / f"staging_{lines}_{seed}.duckdb"
+    staging_file.unlink(missing_ok=True)
+    progress.set_postfix_str(f"{lines:,} lines: building")
+    try:
+        build = _published_build(
+            str(csv),
+            database,
+            bench_dir / f"target_{lines}_{seed}",
+            staging_file if staging == "file" else None,
+            memory_limit,
+            bench_dir,
+        )
+    finally:
+        staging_file.unlink(missing_ok=True)
     return Measurement(
         lines=lines,
         file_bytes=csv.stat().st_size,
         floor_seconds=floor,
-        build_seconds=seconds,
-        peak_rss_bytes=peak,
-        database_bytes=database.stat().st_size,
-        slowest_nodes=nodes[:10],
-        node_count=len(nodes),
-        node_seconds_by_type=by_type,
-        dbt_elapsed_seconds=float(run_results["elapsed_time"]),
+        build=build,
         memory_limit=memory_limit,
         staging=staging,
+    )
+
+
+def _after_newline(block: bytearray, start: int, end: int, n: int) -> int:
+    """The offset just past the n-th newline of `block[start:end]`, which holds at least n."""
+    # Halving the window that holds it scans the block about once, at bytes.count's speed.
+    while end - start > 4096:
+        middle = (start + end) // 2
+        before = block.count(b"\n", start, middle)
+        if before >= n:
+            end = middle
+        else:
+            start, n = middle, n - before
+    for _ in range(n):
+        start = block.find(b"\n", start) + 1
+    return start
+
+
+def split_csv(source: Path, parts: Sequence[tuple[Path, int]]) -> None:
+    """Writes the header line of `source` to each part, then the part's count of data lines.
+
+    Parts take consecutive data lines in order, and must take every one: the file must hold
+    exactly their sum, each ending with a newline (the generator's files do). Blocks are cut
+    at newline positions, never line by line, so gigabytes split at disk speed.
+    """
+    total = sum(count for _, count in parts)
+    # One buffer, refilled in place: a fresh block per read costs page faults, and slicing
+    # one at a cut costs a copy.
+    block = bytearray(_BLOCK_BYTES)
+    view = memoryview(block)
+    size = offset = 0
+    with source.open("rb") as reader:
+        header = reader.readline()
+        for path, count in parts:
+            with path.open("wb") as writer:
+                writer.write(header)
+                remaining = count
+                while remaining:
+                    if offset == size:
+                        size, offset = reader.readinto(block), 0
+                        if not size:
+                            raise ValueError(
+                                f"{source} has fewer than {total:,} newline-terminated data lines"
+                            )
+                    newlines = block.count(b"\n", offset, size)
+                    end = (
+                        size
+                        if newlines < remaining
+                        else _after_newline(block, offset, size, remaining)
+                    )
+                    writer.write(view[offset:end])
+                    remaining -= min(newlines, remaining)
+                    offset = end
+        if offset < size or reader.read(1):
+            raise ValueError(f"{source} has more than {total:,} data lines")
+
+
+def incremental_inputs(csv: Path, history: int, new: int, folder: Path) -> list[Path]:
+    """The history files in `folder`/months/, then the new file in `folder`/pending/.
+
+    `csv`'s first `history` data lines are cut into up to HISTORY_FILES files of about equal
+    line counts, its last `new` into one file named to sort after them. The split is done once:
+    into a hidden sibling folder, renamed when complete, so an interrupted split is redone.
+    """
+    files = min(HISTORY_FILES, history)
+    names = [f"month_{number:02d}.csv" for number in range(1, files + 2)]
+    relative = [Path("months", name) for name in names[:-1]] + [Path("pending", names[-1])]
+    if not folder.exists():
+        partial = folder.with_name(f".{folder.name}.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        (partial / "months").mkdir(parents=True)
+        (partial / "pending").mkdir()
+        counts = [history * (i + 1) // files - history * i // files for i in range(files)]
+        parts = zip(relative, [*counts, new], strict=True)
+        split_csv(csv, [(partial / path, count) for path, count in parts])
+        partial.rename(folder)
+    return [folder / path for path in relative]
+
+
+def measure_incremental(
+    history: int,
+    new: int,
+    seed: int,
+    progress: tqdm,
+    memory_limit: str,
+    bench_dir: Path = BENCH_DIR,
+) -> IncrementalMeasurement:
+    label = f"{history:,} + {new:,} lines"
+    csv = _generated(history + new, seed, bench_dir, progress)
+    progress.set_postfix_str(f"{label}: splitting")
+    name = f"incremental_{history}_{new}_{seed}"
+    *history_files, pending = incremental_inputs(csv, history, new, bench_dir / name)
+    months = history_files[0].parent
+    added = months / pending.name
+    # A run killed during the incremental build left the new file in the glob.
+    if added.exists():
+        added.replace(pending)
+    progress.set_postfix_str(f"{label}: floor of the new file")
+    floor = floor_seconds(pending)
+    database = bench_dir / f"warehouse_{name}.duckdb"
+    database.unlink(missing_ok=True)
+    # Staging persists between the two builds: it is what lets the second parse only the new
+    # file. Fresh for the history build, deleted after the incremental one.
+    staging_file = bench_dir / f"incremental_staging_{history}_{new}_{seed}.duckdb"
+    staging_file.unlink(missing_ok=True)
+    target = bench_dir / f"target_{name}"
+    transactions = str(months / "*.csv")
+    try:
+        progress.set_postfix_str(f"{label}: history build")
+        full = _published_build(
+            transactions, database, target, staging_file, memory_limit, bench_dir
+        )
+        pending.replace(added)
+        try:
+            progress.set_postfix_str(f"{label}: incremental build")
+            incremental = _published_build(
+                transactions, database, target, staging_file, memory_limit, bench_dir
+            )
+        finally:
+            # Out of the glob again, so that the split folder serves the next run as it is.
+            added.replace(pending)
+    finally:
+        staging_file.unlink(missing_ok=True)
+    return IncrementalMeasurement(
+        history_lines=history,
+        new_lines=new,
+        history_files=len(history_files),
+        new_floor_seconds=floor,
+        full=full,
+        incremental=incremental,
+        memory_limit=memory_limit,
     )
 
 
@@ -212,9 +411,9 @@ def _chart(measurements: list[Measurement]) -> str:
     width, height, margin = 640, 320, 60
     xs = [math.log10(m.lines) for m in measurements]
     series = {
-        "build seconds": ([m.build_seconds for m in measurements], "#1f77b4"),
+        "build seconds": ([m.build.wall_seconds for m in measurements], "#1f77b4"),
         "floor seconds": ([m.floor_seconds for m in measurements], "#7f7f7f"),
-        "peak memory GB": ([m.peak_rss_bytes / 1e9 for m in measurements], "#d62728"),
+        "peak memory GB": ([m.build.peak_rss_bytes / 1e9 for m in measurements], "#d62728"),
     }
     values = [v for ys, _ in series.values() for v in ys if v > 0]
     low, high = math.log10(min(values)) - 0.2, math.log10(max(values)) + 0.2
@@ -253,16 +452,32 @@ def _chart(measurements: list[Measurement]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def report(measurements: list[Measurement]) -> str:
-    lines = [
-        "# Benchmarks",
+def _node_seconds_cells(build: Build) -> str:
+    kinds = build.node_seconds_by_type
+    return (
+        f" | {kinds.get('model', 0.0):.1f} s | {kinds.get('test', 0.0):.1f} s"
+        f" | {kinds.get('unit_test', 0.0):.1f} s | {kinds.get('seed', 0.0):.1f} s |"
+    )
+
+
+def _slowest_nodes(title: str, build: Build) -> list[str]:
+    return [
         "",
-        "Generated by `make bench` (`python -m customer_lifecycle.bench`); do not edit by hand.",
+        f"{title}: the ten slowest of {build.node_count} nodes",
+        "",
+        "| node | seconds |",
+        "| --- | --- |",
+        *(f"| `{node}` | {seconds:.2f} |" for node, seconds in build.slowest_nodes),
+    ]
+
+
+def _sizes_report(measurements: list[Measurement]) -> list[str]:
+    lines = [
+        "",
         "Each size is the full published build (every model and every test) on a file from the",
-        "project's generator, on this 2-core machine. The floor is one DuckDB `read_csv` of the",
-        "same file with one aggregate, with the file in the page cache, measured in the same run:",
-        "every physical line as one text column (the least any line-exact reader must do).",
-        "Reproduce with `make bench` (`BENCH_LINES=1e6,1e7,1e8 make bench` for other sizes).",
+        "project's generator. The floor is one DuckDB `read_csv` of the same file with one",
+        "aggregate, with the file in the page cache, measured in the same run: every physical",
+        "line as one text column (the least any line-exact reader must do).",
         "",
         "![Build time, floor and peak memory against lines](images/benchmarks.svg)",
         "",
@@ -273,9 +488,10 @@ def report(measurements: list[Measurement]) -> str:
     for m in measurements:
         lines.append(
             f"| {m.lines:,} | {m.file_bytes / 1e6:,.0f} MB | {m.memory_limit} | {m.staging}"
-            f" | {m.floor_seconds:.2f} s | {m.build_seconds:.1f} s"
-            f" | {m.build_seconds / m.floor_seconds:.1f} | {m.peak_rss_bytes / 1e9:.2f} GB"
-            f" | {m.database_bytes / 1e6:,.0f} MB | {target_verdict(m)} |"
+            f" | {m.floor_seconds:.2f} s | {m.build.wall_seconds:.1f} s"
+            f" | {m.build.wall_seconds / m.floor_seconds:.1f}"
+            f" | {m.build.peak_rss_bytes / 1e9:.2f} GB"
+            f" | {m.build.database_bytes / 1e6:,.0f} MB | {target_verdict(m)} |"
         )
     lines += [
         "",
@@ -288,7 +504,7 @@ def report(measurements: list[Measurement]) -> str:
         "| --- | --- | --- |",
     ]
     for smaller, larger in itertools.pairwise(measurements):
-        slope = (larger.build_seconds - smaller.build_seconds) / (
+        slope = (larger.build.wall_seconds - smaller.build.wall_seconds) / (
             (larger.lines - smaller.lines) / 1e6
         )
         lines.append(f"| {smaller.lines:,} | {larger.lines:,} | {slope:.2f} |")
@@ -304,28 +520,100 @@ def report(measurements: list[Measurement]) -> str:
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for m in measurements:
-        kinds = m.node_seconds_by_type
         lines.append(
-            f"| {m.lines:,} | {m.build_seconds:.1f} s | {m.dbt_elapsed_seconds:.1f} s"
-            f" | {m.build_seconds - m.dbt_elapsed_seconds:.1f} s"
-            f" | {kinds.get('model', 0.0):.1f} s | {kinds.get('test', 0.0):.1f} s"
-            f" | {kinds.get('unit_test', 0.0):.1f} s | {kinds.get('seed', 0.0):.1f} s |"
+            f"| {m.lines:,} | {m.build.wall_seconds:.1f} s | {m.build.dbt_elapsed_seconds:.1f} s"
+            f" | {m.build.wall_seconds - m.build.dbt_elapsed_seconds:.1f} s"
+            + _node_seconds_cells(m.build)
         )
     for m in measurements:
-        lines += [
-            "",
-            f"## {m.lines:,} lines: the ten slowest of {m.node_count} nodes",
-            "",
-            "| node | seconds |",
-            "| --- | --- |",
-            *(f"| `{node}` | {seconds:.2f} |" for node, seconds in m.slowest_nodes),
-        ]
+        lines += _slowest_nodes(f"## {m.lines:,} lines", m.build)
+    return lines
+
+
+def _incremental_report(i: IncrementalMeasurement) -> list[str]:
+    lines = [
+        "",
+        "## Incremental ingestion",
+        "",
+        f"The generator's first {i.history_lines:,} lines, split in time order into"
+        f" {i.history_files} files (about a month each),",
+        "are read through one glob and built in full into a fresh warehouse"
+        f" (memory_limit {i.memory_limit}),",
+        "with staging in a DuckDB file (`CUSTOMER_LIFECYCLE_STAGING_DB`) that persists between",
+        f"builds. Then one file of the next {i.new_lines:,} lines joins the glob, and the",
+        "published build runs again on the same warehouse and staging file, so that only the new",
+        "file is parsed.",
+        "",
+        "| build | lines in input | wall | dbt elapsed | peak memory (process tree)"
+        " | DuckDB file | staging file |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    builds = {
+        "full build of the history": (i.full, i.history_lines),
+        "build after adding the new file": (i.incremental, i.history_lines + i.new_lines),
+    }
+    for label, (build, lines_in_input) in builds.items():
+        lines.append(
+            f"| {label} | {lines_in_input:,} | {build.wall_seconds:.1f} s"
+            f" | {build.dbt_elapsed_seconds:.1f} s | {build.peak_rss_bytes / 1e9:.2f} GB"
+            f" | {build.database_bytes / 1e6:,.0f} MB"
+            f" | {(build.staging_bytes or 0) / 1e6:,.0f} MB |"
+        )
+    lines += [
+        "",
+        f"- incremental / full: {i.incremental.wall_seconds / i.full.wall_seconds:.2f}",
+        "- incremental build / floor of the new file (one `read_csv` of it alone,"
+        f" {i.new_floor_seconds:.2f} s): {i.incremental.wall_seconds / i.new_floor_seconds:.1f}",
+        f"- seconds per million new lines: {i.incremental.wall_seconds / (i.new_lines / 1e6):.2f}",
+        "",
+        "Node seconds summed per resource type, as above:",
+        "",
+        "| build | models | data tests | unit tests | seeds |",
+        "| --- | --- | --- | --- | --- |",
+        *(f"| {label}" + _node_seconds_cells(build) for label, (build, _) in builds.items()),
+    ]
+    return lines + _slowest_nodes("### The build after adding the new file", i.incremental)
+
+
+def report(
+    measurements: list[Measurement], incremental: IncrementalMeasurement | None = None
+) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `make bench` (`python -m customer_lifecycle.bench`) on this 2-core",
+        "machine; do not edit by hand. Reproduce with",
+        "`BENCH_LINES=1e6,1e7,1e8 BENCH_INCREMENTAL=1e8,3e6 make bench`.",
+    ]
+    if measurements:
+        lines += _sizes_report(measurements)
+    if incremental is not None:
+        lines += _incremental_report(incremental)
     return "\n".join(lines) + "\n"
+
+
+def _history_and_new(text: str) -> tuple[int, int]:
+    """`--incremental HISTORY,NEW`: two line counts, neither zero."""
+    counts = [parse_line_count(part) for part in text.split(",")]
+    if len(counts) != 2 or 0 in counts:
+        raise argparse.ArgumentTypeError(f"expected HISTORY,NEW, both above zero: {text!r}")
+    return counts[0], counts[1]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", default="1e6,1e7", help="comma-separated sizes, e.g. 1e6,1e7")
+    parser.add_argument(
+        "--lines",
+        default="1e6,1e7",
+        help="comma-separated sizes, e.g. 1e6,1e7; 'none' measures no size and writes no chart",
+    )
+    parser.add_argument(
+        "--incremental",
+        type=_history_and_new,
+        metavar="HISTORY,NEW",
+        help="also measure a build of HISTORY lines in monthly files, then one after a file of"
+        " NEW lines is added, with staging kept in a file; e.g. 1e8,3e6",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
         "--memory-limit",
@@ -336,23 +624,36 @@ def main(argv: list[str] | None = None) -> int:
         "--staging",
         choices=["memory", "file"],
         default="memory",
-        help="where the staging models live during the build (CUSTOMER_LIFECYCLE_STAGING_DB)",
+        help="where the staging models live during the builds of --lines sizes"
+        " (CUSTOMER_LIFECYCLE_STAGING_DB)",
     )
     parser.add_argument("--bench-dir", type=Path, default=BENCH_DIR, help="inputs and warehouses")
     parser.add_argument("--report", type=Path, default=REPORT, help="the Markdown report")
     parser.add_argument("--chart", type=Path, default=CHART, help="the SVG chart")
     args = parser.parse_args(argv)
-    sizes = [parse_line_count(text) for text in args.lines.split(",")]
+    sizes = (
+        [] if args.lines == "none" else [parse_line_count(text) for text in args.lines.split(",")]
+    )
     measurements = []
-    with tqdm(sizes, desc="benchmark", unit="size", file=sys.stderr) as progress:
-        for lines in progress:
+    incremental = None
+    total = len(sizes) + (args.incremental is not None)
+    with tqdm(total=total, desc="benchmark", unit="measurement", file=sys.stderr) as progress:
+        for lines in sizes:
             measurements.append(
                 measure(lines, args.seed, progress, args.memory_limit, args.bench_dir, args.staging)
             )
-    text = report(measurements)
+            progress.update()
+        if args.incremental is not None:
+            history, new = args.incremental
+            incremental = measure_incremental(
+                history, new, args.seed, progress, args.memory_limit, args.bench_dir
+            )
+            progress.update()
+    text = report(measurements, incremental)
     args.report.write_text(text)
-    args.chart.parent.mkdir(parents=True, exist_ok=True)
-    args.chart.write_text(_chart(measurements))
+    if measurements:
+        args.chart.parent.mkdir(parents=True, exist_ok=True)
+        args.chart.write_text(_chart(measurements))
     print(text)
     return 0
 
