@@ -1,7 +1,7 @@
 {#-
-    The encoding to read the CSV input with: the var input_encoding when it
-    is 'utf-8' or 'latin-1', else ('auto') found by probing the head of each
-    file. DuckDB reads UTF-8 and Latin-1 natively but stops the whole read
+    The encoding to read the CSV `files` (paths) with: the var
+    input_encoding when it is 'utf-8' or 'latin-1', else ('auto') found by
+    probing the head of each file. DuckDB reads UTF-8 and Latin-1 natively but stops the whole read
     at the first byte its encoding does not allow, so the choice has to be
     made before the real read.
 
@@ -11,7 +11,7 @@
     Latin-1. Files that disagree stop the build: one read_csv call takes one
     encoding, and splitting the read would break the line numbering.
 -#}
-{% macro input_encoding(probe_lines=100000) -%}
+{% macro input_encoding(files, probe_lines=100000) -%}
     {%- set setting = var('input_encoding') -%}
     {%- if setting in ('utf-8', 'latin-1') -%}
         {{ return(setting) }}
@@ -21,9 +21,9 @@
         ) }}
     {%- endif -%}
 
-    {%- set files = run_query(
-        "select file from glob(" ~ source('retail', 'transactions') ~ ") order by file"
-    ).columns[0].values() -%}
+    {%- if not execute or files | length == 0 -%}
+        {{ return('utf-8') }}
+    {%- endif -%}
     {%- set probe -%}
         select count(*) from (
             {%- for file in files %}

@@ -9,51 +9,45 @@ with
 
 source_files as (
 
-    select * from {{ ref('stg_retail__source_files') }}
+    select * from {{ ref('int_source_files_summarised') }}
 
 ),
 
-transaction_lines as (
+customer_invoices as (
 
-    select * from {{ ref('stg_retail__transaction_lines') }}
-
-),
-
-input_summary as (
-
-    select
-        count(*) as input_files,
-        cast(sum(data_lines) as bigint) as lines_read
-    from source_files
+    select * from {{ ref('int_customer_invoices_aggregated') }}
 
 ),
 
 line_summary as (
 
     select
-        count(*) as lines_classified,
-        count(*) filter (where rejection_reason is null) as lines_accepted,
-        count(*) filter (where rejection_reason is not null) as lines_rejected,
+        count(*) as input_files,
+        cast(coalesce(sum(data_lines), 0) as bigint) as lines_read,
+        cast(coalesce(sum(lines_classified), 0) as bigint) as lines_classified,
+        cast(coalesce(sum(lines_accepted), 0) as bigint) as lines_accepted,
+        cast(coalesce(sum(lines_rejected), 0) as bigint) as lines_rejected,
         {%- for transaction_type in transaction_types() %}
-            count(*) filter (
-                where rejection_reason is null
-                and transaction_type = '{{ transaction_type }}'
-            ) as accepted_{{ transaction_type }}_lines,
+            cast(coalesce(sum(accepted_{{ transaction_type }}_lines), 0) as bigint)
+                as accepted_{{ transaction_type }}_lines,
         {%- endfor %}
         {%- for reason in rejection_reasons() %}
-            count(*) filter (
-                where rejection_reason = '{{ reason }}'
-            ) as rejected_{{ reason }},
+            cast(coalesce(sum(rejected_{{ reason }}), 0) as bigint) as rejected_{{ reason }},
         {%- endfor %}
-        min(invoiced_at) filter (where rejection_reason is null)
-            as first_invoiced_at,
-        max(invoiced_at) filter (where rejection_reason is null)
-            as last_invoiced_at,
-        count(distinct invoice_id) filter (where rejection_reason is null)
-            as distinct_invoices,
-        count(distinct customer_id) filter (where rejection_reason is null)
-            as distinct_customers
-    from transaction_lines
+        min(first_invoiced_at) as first_invoiced_at,
+        max(last_invoiced_at) as last_invoiced_at
+    from source_files
+
+),
+
+distinct_counts as (
+
+    -- Every accepted line has an invoice and a customer, so the invoice
+    -- partials hold them all; an invoice split across files counts once.
+    select
+        count(distinct invoice_id) as distinct_invoices,
+        count(distinct customer_id) as distinct_customers
+    from customer_invoices
 
 ),
 
@@ -61,18 +55,18 @@ final as (
 
     select
         {{ sql_quote(transactions_path()) }} as transactions_path,
-        input_summary.input_files,
-        input_summary.lines_read,
+        line_summary.input_files,
+        line_summary.lines_read,
         line_summary.lines_accepted,
         line_summary.lines_rejected,
         cast(
-            line_summary.lines_rejected / nullif(input_summary.lines_read, 0)
+            line_summary.lines_rejected / nullif(line_summary.lines_read, 0)
             as decimal(9, 6)
         ) as rejected_share,
         cast({{ var('max_rejected_share') }} as decimal(9, 6)) as max_rejected_share,
-        input_summary.lines_read
+        line_summary.lines_read
         = line_summary.lines_accepted + line_summary.lines_rejected
-        and line_summary.lines_classified = input_summary.lines_read
+        and line_summary.lines_classified = line_summary.lines_read
             as is_balanced,
         {%- for transaction_type in transaction_types() %}
             line_summary.accepted_{{ transaction_type }}_lines,
@@ -82,10 +76,10 @@ final as (
         {%- endfor %}
         line_summary.first_invoiced_at,
         line_summary.last_invoiced_at,
-        line_summary.distinct_invoices,
-        line_summary.distinct_customers
-    from input_summary
-    cross join line_summary
+        distinct_counts.distinct_invoices,
+        distinct_counts.distinct_customers
+    from line_summary
+    cross join distinct_counts
 
 )
 

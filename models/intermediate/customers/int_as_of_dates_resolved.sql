@@ -6,9 +6,9 @@
 
 with
 
-transactions as (
+source_files as (
 
-    select * from {{ ref('stg_retail__transactions') }}
+    select * from {{ ref('int_source_files_summarised') }}
 
 ),
 
@@ -22,8 +22,8 @@ quality_check as (
 
 last_transaction as (
 
-    select max(transactions.invoice_date) as last_invoice_date
-    from transactions
+    select cast(max(source_files.last_invoiced_at) as date) as last_invoice_date
+    from source_files
     cross join quality_check
 
 ),

@@ -9,9 +9,9 @@
 
 with
 
-transactions as (
+customer_invoices as (
 
-    select * from {{ ref('stg_retail__transactions') }}
+    select * from {{ ref('int_customer_invoices_aggregated') }}
 
 ),
 
@@ -21,20 +21,21 @@ as_of as (
 
 ),
 
-product_lines as (
+product_invoices as (
 
     select
-        transactions.customer_id,
-        transactions.invoice_date,
-        transactions.invoice_id,
-        transactions.transaction_type,
-        transactions.line_amount,
+        customer_invoices.customer_id,
+        customer_invoices.invoice_date,
+        customer_invoices.invoice_id,
+        customer_invoices.transaction_type,
+        customer_invoices.invoice_lines,
+        customer_invoices.invoice_amount,
         as_of.as_of_date
-    from transactions
+    from customer_invoices
     cross join as_of
     where
-        transactions.transaction_type in ('sale', 'return')
-        and transactions.invoice_date < as_of.as_of_date
+        customer_invoices.transaction_type in ('sale', 'return')
+        and customer_invoices.invoice_date < as_of.as_of_date
 
 ),
 
@@ -45,17 +46,21 @@ aggregated as (
         invoice_date,
         as_of_date,
         {{ dbt.datediff('invoice_date', 'as_of_date', 'day') }} as days_before_as_of,
+        -- An invoice split across two files has a row in each: counted once.
         count(distinct invoice_id) filter (where transaction_type = 'sale') as sale_invoices,
-        count(*) filter (where transaction_type = 'sale') as sale_lines,
         cast(
-            coalesce(sum(line_amount) filter (where transaction_type = 'sale'), 0)
+            coalesce(sum(invoice_lines) filter (where transaction_type = 'sale'), 0)
+            as bigint
+        ) as sale_lines,
+        cast(
+            coalesce(sum(invoice_amount) filter (where transaction_type = 'sale'), 0)
             as decimal(18, 4)
         ) as gross_revenue,
         cast(
-            coalesce(-sum(line_amount) filter (where transaction_type = 'return'), 0)
+            coalesce(-sum(invoice_amount) filter (where transaction_type = 'return'), 0)
             as decimal(18, 4)
         ) as returned_revenue
-    from product_lines
+    from product_invoices
     group by customer_id, invoice_date, as_of_date
 
 )

@@ -1,13 +1,20 @@
 {#-
     One row per customer with a product sale before the as-of date: the
-    facts that need line grain rather than day grain.
+    facts that need line grain rather than day grain, read from the per-file
+    partials that keep just enough of it.
 -#}
 
 with
 
-transactions as (
+customer_invoices as (
 
-    select * from {{ ref('stg_retail__transactions') }}
+    select * from {{ ref('int_customer_invoices_aggregated') }}
+
+),
+
+customer_products as (
+
+    select * from {{ ref('int_customer_products_aggregated') }}
 
 ),
 
@@ -17,28 +24,51 @@ as_of as (
 
 ),
 
-sale_lines as (
+countries as (
 
-    select transactions.*
-    from transactions
+    -- A customer has one country in practice; the latest sale line settles
+    -- the rare exception, with the line's file and number as a tie-break
+    -- so the answer never depends on scan order.
+    select
+        customer_invoices.customer_id,
+        arg_max(
+            customer_invoices.country,
+            (
+                customer_invoices.last_invoiced_at,
+                customer_invoices.last_source_file,
+                customer_invoices.last_source_line_number
+            )
+        ) as country
+    from customer_invoices
     cross join as_of
     where
-        transactions.transaction_type = 'sale'
-        and transactions.invoice_date < as_of.as_of_date
+        customer_invoices.transaction_type = 'sale'
+        and customer_invoices.invoice_date < as_of.as_of_date
+    group by customer_invoices.customer_id
+
+),
+
+products as (
+
+    select
+        customer_products.customer_id,
+        count(distinct customer_products.stock_code) as distinct_products
+    from customer_products
+    cross join as_of
+    where customer_products.first_sale_date < as_of.as_of_date
+    group by customer_products.customer_id
 
 ),
 
 profiled as (
 
     select
-        customer_id,
-        -- A customer has one country in practice; the latest sale settles
-        -- the rare exception, with the line number as a tie-break so the
-        -- answer never depends on scan order.
-        arg_max(country, (invoiced_at, source_file, source_line_number)) as country,
-        count(distinct stock_code) as distinct_products
-    from sale_lines
-    group by customer_id
+        countries.customer_id,
+        countries.country,
+        coalesce(products.distinct_products, 0) as distinct_products
+    from countries
+    left join products
+        on countries.customer_id = products.customer_id
 
 )
 

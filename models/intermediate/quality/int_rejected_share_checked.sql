@@ -2,9 +2,10 @@
 
 {#-
     One row: the share of data lines rejected, checked against the var
-    max_rejected_share. Past the ceiling the input is more likely the wrong
-    file or a changed export layout than a few bad lines, so the build stops
-    here with both numbers. Every customer model depends on this row, so
+    max_rejected_share. An input without a single data line stops the build
+    here. Past the ceiling the input is more likely the wrong file or a
+    changed export layout than a few bad lines, so the build stops here with
+    both numbers. Every customer model depends on this row, so
     none is built from such an input, while marts.rejected_transactions and
     marts.data_quality_report (which do not) are, to show what went wrong.
 -#}
@@ -13,45 +14,39 @@ with
 
 source_files as (
 
-    select * from {{ ref('stg_retail__source_files') }}
+    select * from {{ ref('int_source_files_summarised') }}
 
 ),
 
-transactions as (
+line_totals as (
 
-    select * from {{ ref('stg_retail__transactions') }}
-
-),
-
-lines_read as (
-
-    select cast(sum(data_lines) as bigint) as lines_read
+    -- An aggregate without GROUP BY: one row even when no file has a line.
+    select
+        cast(coalesce(sum(data_lines), 0) as bigint) as lines_read,
+        cast(coalesce(sum(lines_accepted), 0) as bigint) as lines_accepted
     from source_files
-
-),
-
-lines_accepted as (
-
-    select count(*) as lines_accepted
-    from transactions
 
 ),
 
 shares as (
 
     select
-        lines_read.lines_read,
-        lines_accepted.lines_accepted,
-        lines_read.lines_read - lines_accepted.lines_accepted as lines_rejected,
+        lines_read,
+        lines_accepted,
+        lines_read - lines_accepted as lines_rejected,
         cast(
-            (lines_read.lines_read - lines_accepted.lines_accepted)
-            / lines_read.lines_read as decimal(9, 6)
+            (lines_read - lines_accepted) / nullif(lines_read, 0) as decimal(9, 6)
         ) as rejected_share,
         cast({{ var('max_rejected_share') }} as decimal(9, 6)) as max_rejected_share
-    from lines_read
-    cross join lines_accepted
+    from line_totals
 
 ),
+
+{%- set no_lines_message -%}
+    'No transaction lines in ' || {{ sql_quote(transactions_path()) }}
+    || ': the input is empty or has only a header. Export the transactions'
+    || ' again, or point transactions_path at the right file.'
+{%- endset %}
 
 {%- set ceiling_message -%}
     'Rejected share ' || round(rejected_share::double, 4)
@@ -65,7 +60,9 @@ final as (
 
     select *
     from shares
-    where {{ raise_if('rejected_share > max_rejected_share', ceiling_message) }}
+    where
+        {{ raise_if('lines_read = 0', no_lines_message) }}
+        and {{ raise_if('rejected_share > max_rejected_share', ceiling_message) }}
 
 )
 

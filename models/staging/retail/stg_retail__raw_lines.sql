@@ -1,20 +1,35 @@
 {{ config(materialized='table') }}
 
 {#-
-    The only model that reads the raw input, so the file is parsed once per
-    build. CSV arrives as one text column per physical line, decoded from
-    UTF-8 or Latin-1 (see macros/ingestion/input_encoding.sql); a Parquet
-    row is turned into the same shape, its values joined by the unit
-    separator (chr(31)), so every later step has a single code path.
+    The only model that reads the raw input, so a file is parsed once per
+    build, and only when no earlier build has parsed it: the files whose
+    key stg_retail__transaction_lines does not hold yet (all of them when
+    staging is in memory; see macros/ingestion/incremental_files.sql). CSV
+    arrives as one text column per physical line, decoded from UTF-8 or
+    Latin-1 (see macros/ingestion/input_encoding.sql); a Parquet row is
+    turned into the same shape, its values joined by the unit separator
+    (chr(31)), so every later step has a single code path.
 -#}
 
-{%- if execute %}{{ assert_transactions_input_exists() }}{% endif %}
+{%- set files_to_read = unseen_input_files(
+    ref('stg_retail__input_files'),
+    existing_model_relation('stg_retail__transaction_lines')
+) | map(attribute='source_file') | list -%}
+{%- set file_list -%}
+    [{% for file in files_to_read %}{{ sql_quote(file) }}{{ ', ' if not loop.last }}{% endfor %}]
+{%- endset %}
 
 with
 
 source_lines as (
 
-    {% if is_parquet_input() -%}
+    {% if files_to_read | length == 0 -%}
+    -- Every file is parsed already: nothing to read.
+    select
+        null::varchar as source_file,
+        null::varchar as raw_line
+    where false
+    {%- elif is_parquet_input() -%}
     {%- set parquet_columns = parquet_input_columns() if execute else [] %}
     select
         filename as source_file,
@@ -25,7 +40,7 @@ source_lines as (
             {%- endfor %}
         ) as raw_line
     from read_parquet(
-        {{ source('retail', 'transactions') }},
+        {{ file_list }},
         filename = true,
         union_by_name = true
     )
@@ -34,8 +49,8 @@ source_lines as (
         filename as source_file,
         line as raw_line
     from {{ read_physical_lines(
-        source('retail', 'transactions'),
-        input_encoding() if execute else 'utf-8',
+        file_list,
+        input_encoding(files_to_read),
         'filename = true'
     ) }}
     {%- endif %}

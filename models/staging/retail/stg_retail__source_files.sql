@@ -1,10 +1,17 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='by_file_key',
+    on_schema_change='append_new_columns',
+) }}
 
 {#-
-    One row per input file: where its lines sit in the read order, and how
-    its header maps onto the canonical columns. Structural problems stop the
-    build here, with a message naming the file: a header without a required
-    column, or an input without a single transaction line.
+    One row per input file: its key, where its lines sit in the read that
+    parsed it, and how its header maps onto the canonical columns. Files
+    parsed by an earlier build keep their rows (incremental by file key, see
+    macros/ingestion/incremental_files.sql). A header without a required
+    column stops the build here, with a message naming the file; an input
+    without a single data line is stopped by int_rejected_share_checked,
+    which sees every file, not only the ones parsed in this build.
 -#}
 
 with
@@ -12,6 +19,12 @@ with
 lines as (
 
     select * from {{ ref('stg_retail__lines') }}
+
+),
+
+input_files as (
+
+    select * from {{ ref('stg_retail__input_files') }}
 
 ),
 
@@ -27,12 +40,16 @@ column_aliases as (
 file_spans as (
 
     select
-        source_file,
-        min(line_seq) as first_line_seq,
+        lines.source_file,
+        input_files.file_key,
+        input_files.file_order,
+        min(lines.line_seq) as first_line_seq,
         count(*) as physical_lines,
-        arg_min(raw_line, line_seq) as first_line
+        arg_min(lines.raw_line, lines.line_seq) as first_line
     from lines
-    group by source_file
+    inner join input_files
+        on lines.source_file = input_files.source_file
+    group by lines.source_file, input_files.file_key, input_files.file_order
 
 ),
 
@@ -43,6 +60,8 @@ headers as (
         {%- set parquet_columns = parquet_input_columns() if execute else [] %}
         select
             source_file,
+            file_key,
+            file_order,
             first_line_seq,
             physical_lines,
             'parquet' as file_format,
@@ -58,6 +77,8 @@ headers as (
     {%- else %}
         select
             source_file,
+            file_key,
+            file_order,
             first_line_seq,
             physical_lines,
             'csv' as file_format,
@@ -172,6 +193,8 @@ layouts as (
 
     select
         headers.source_file,
+        headers.file_key,
+        headers.file_order,
         headers.file_format,
         headers.has_header_line,
         headers.first_line_seq,
@@ -194,21 +217,6 @@ layouts as (
 
 ),
 
-input_totals as (
-
-    -- An aggregate with no GROUP BY yields one row even over no files, so
-    -- the empty-input check below runs when the input has no line at all.
-    select coalesce(sum(data_lines), 0) as total_data_lines
-    from layouts
-
-),
-
-{%- set no_lines_message -%}
-    'No transaction lines in ' || {{ sql_quote(transactions_path()) }}
-    || ': the input is empty or has only a header. Export the transactions'
-    || ' again, or point transactions_path at the right file.'
-{%- endset -%}
-
 {%- set missing_columns_message -%}
     'The header of ' || layouts.source_file
     || ' lacks required column(s): ' || layouts.missing_columns
@@ -224,14 +232,10 @@ input_totals as (
 
 final as (
 
-    -- Starting from input_totals keeps its row when there are no files, so
-    -- the checks fire; with files the join on true is a plain cross join.
-    select layouts.*
-    from input_totals
-    left join layouts on true
+    select *
+    from layouts
     where
-        {{ raise_if('input_totals.total_data_lines = 0', no_lines_message) }}
-        and {{ raise_if('layouts.missing_columns is not null', missing_columns_message) }}
+        {{ raise_if('layouts.missing_columns is not null', missing_columns_message) }}
         and {{ raise_if('layouts.has_repeated_columns', repeated_columns_message) }}
 
 )

@@ -1,4 +1,8 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='by_file_key',
+    on_schema_change='append_new_columns',
+) }}
 
 {#-
     One row per data line of the input (header lines excluded), accepted or
@@ -6,7 +10,9 @@
     and given the first rejection reason that applies, in the order of
     docs/decision_logic.md. Accepted lines have a null rejection_reason.
     Nothing is filtered out here: row conservation is tested against
-    stg_retail__source_files.
+    stg_retail__source_files. Only the files read in this build are parsed;
+    the lines of files parsed by an earlier build are kept (incremental by
+    file key, see macros/ingestion/incremental_files.sql).
 -#}
 
 with
@@ -51,6 +57,7 @@ data_lines as not materialized (
     select
         lines.line_seq,
         source_files.source_file,
+        source_files.file_key,
         lines.line_seq - source_files.first_line_seq + 1 as source_line_number,
         lines.raw_line,
         -- The same text in a file of the same layout parses the same way;
@@ -122,6 +129,7 @@ trimmed as (
     select
         line_seq,
         source_file,
+        file_key,
         source_line_number,
         raw_line,
         line_key,
@@ -145,6 +153,7 @@ extracted as (
     select
         line_seq,
         source_file,
+        file_key,
         source_line_number,
         raw_line,
         line_key,
@@ -272,24 +281,76 @@ validated as (
 
 ),
 
+fingerprinted as (
+
+    -- A second hash of the text, independent of line_key, so that a line
+    -- can be matched against the accepted lines of earlier builds, whose
+    -- text is not kept: two 64-bit hashes agreeing by chance is about as
+    -- likely as one in 10^20 for a hundred million lines.
+    select
+        *,
+        case
+            when rejection_reason is null then hash(raw_line || chr(31))
+        end as line_check
+    from validated
+
+),
+
+earlier_accepted_lines as (
+
+    {% if is_incremental() -%}
+        -- The files of earlier builds whose key still stands come before this
+        -- build's in read order (a change to one renews the key of every file
+        -- after it), so a text they accepted makes this build's copy a
+        -- duplicate. Rows under keys that no longer stand are about to be
+        -- replaced and count for nothing. (stg_retail__input_files is upstream
+        -- already, through the lines; a ref() here would only be seen in
+        -- incremental builds.)
+        select distinct
+            line_key,
+            line_check
+        from {{ this }}
+        where
+            file_key in (
+                select input_files.file_key
+                from {{ existing_model_relation('stg_retail__input_files') }} as input_files
+            )
+            and line_key in (select data_lines.line_key from data_lines)
+    {%- else -%}
+        -- A first build has no earlier lines.
+        select
+            null::ubigint as line_key,
+            null::ubigint as line_check
+        where false
+    {%- endif %}
+
+),
+
 deduplicated as (
 
     -- Only a line that passes every other check can be a duplicate, and
     -- the first occurrence of a text is kept.
     select
-        validated.*,
+        fingerprinted.*,
         case
             when
-                validated.rejection_reason is null
-                and validated.line_seq > first_occurrences.first_line_seq
+                fingerprinted.rejection_reason is null
+                and (
+                    fingerprinted.line_seq > first_occurrences.first_line_seq
+                    or earlier_accepted_lines.line_key is not null
+                )
                 then 'duplicate_line'
-            else validated.rejection_reason
+            else fingerprinted.rejection_reason
         end as final_rejection_reason
-    from validated
+    from fingerprinted
     left join first_occurrences
         on
-            validated.line_key = first_occurrences.line_key
-            and validated.raw_line = first_occurrences.raw_line
+            fingerprinted.line_key = first_occurrences.line_key
+            and fingerprinted.raw_line = first_occurrences.raw_line
+    left join earlier_accepted_lines
+        on
+            fingerprinted.line_key = earlier_accepted_lines.line_key
+            and fingerprinted.line_check = earlier_accepted_lines.line_check
 
 ),
 
@@ -298,6 +359,7 @@ final as (
     select
         -- ids
         source_file,
+        file_key,
         source_line_number,
         case when is_well_formed then invoice_id end as invoice_id,
         case when is_well_formed then stock_code end as stock_code,
@@ -338,8 +400,11 @@ final as (
                     'quantity ' || parsed_quantity || ' on a ' || transaction_type
             when 'duplicate_line' then 'same text as an earlier line'
         end as rejection_detail,
-        -- The raw text is only kept where someone needs to read it.
+        -- The raw text is only kept where someone needs to read it; an
+        -- accepted line keeps its hashes, for later builds' duplicate check.
         case when final_rejection_reason is not null then raw_line end as raw_line,
+        case when final_rejection_reason is null then line_key end as line_key,
+        case when final_rejection_reason is null then line_check end as line_check,
 
         -- numerics
         case when final_rejection_reason is null then parsed_quantity end

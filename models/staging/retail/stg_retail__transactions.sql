@@ -17,6 +17,7 @@ accepted as (
         -- ids
         invoice_id,
         source_file,
+        file_key,
         source_line_number,
         stock_code,
         customer_id,
