@@ -35,13 +35,13 @@ aggregated as (
         cast(sum(line_amount) as decimal(18, 4)) as invoice_amount,
         -- The country of the invoice's last line, and that line's place:
         -- (time, file, line number) settles ties the same way every build.
-        -- Three columns, not one struct, which DuckDB files readable by 1.x
-        -- clients cannot store.
-        arg_max(country, (invoiced_at, source_file, source_line_number)) as country,
+        -- The file is one per group (its key is grouped on), so the line
+        -- number alone breaks ties within it. Three columns, not one
+        -- struct, which DuckDB files readable by 1.x clients cannot store.
+        arg_max(country, (invoiced_at, source_line_number)) as country,
         max(invoiced_at) as last_invoiced_at,
-        arg_max(source_file, (invoiced_at, source_file, source_line_number))
-            as last_source_file,
-        arg_max(source_line_number, (invoiced_at, source_file, source_line_number))
+        any_value(source_file) as last_source_file,
+        arg_max(source_line_number, (invoiced_at, source_line_number))
             as last_source_line_number
     from new_transactions
     group by file_key, invoice_id, customer_id, invoice_date, transaction_type
