@@ -54,29 +54,42 @@ ingestion_settings as (
 
 ),
 
-keyed as (
+fingerprinted as (
 
     select
         listed_files.source_file,
         listed_files.file_bytes,
         listed_files.modified_at,
+        -- Epoch microseconds, which no session time zone can change.
+        hash(
+            listed_files.source_file,
+            listed_files.file_bytes,
+            epoch_us(listed_files.modified_at)
+        ) as file_fingerprint
+    from listed_files
+
+),
+
+keyed as (
+
+    select
+        fingerprinted.source_file,
+        fingerprinted.file_bytes,
+        fingerprinted.modified_at,
         row_number() over read_order as file_order,
-        -- Each key covers the files before it, so a change anywhere in the
-        -- input renews the keys of every later file.
+        -- Each key covers the files before it (their fingerprints folded
+        -- with xor, and their count), so a change anywhere in the input
+        -- renews the keys of every later file.
         hash(
             ingestion_settings.settings_key,
-            string_agg(
-                -- Epoch microseconds, which no session time zone can change.
-                concat_ws(
-                    '|', listed_files.source_file, listed_files.file_bytes,
-                    epoch_us(listed_files.modified_at)
-                ),
-                chr(10)
-            ) over (read_order rows between unbounded preceding and current row)
+            row_number() over read_order,
+            bit_xor(fingerprinted.file_fingerprint) over (
+                read_order rows between unbounded preceding and current row
+            )
         ) as file_key
-    from listed_files
+    from fingerprinted
     cross join ingestion_settings
-    window read_order as (order by listed_files.source_file)
+    window read_order as (order by fingerprinted.source_file)
 
 )
 
