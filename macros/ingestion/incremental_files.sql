@@ -82,8 +82,8 @@
 {#-
     Incremental strategy `by_file_key` (config incremental_strategy):
     deletes the rows of every file the new rows replace and of every file
-    no longer in the input, then appends the new rows. One statement, so a
-    failed build changes nothing. Rows without a key come from a release
+    no longer in the input, then appends the new rows, both inside the
+    model's transaction, so a failed build changes nothing. Rows without a key come from a release
     before keys (on_schema_change='append_new_columns' added the column):
     they go too, and their files are read again.
 -#}
@@ -104,8 +104,8 @@
 
 {#-
     What the parsed rows of a file depend on besides the file itself: the
-    code of the staging models and of the incremental models, and the vars
-    they read. Changing any of them changes every file key, so the next
+    code of the staging models and of the models kept by file key, and the
+    vars they read. Changing any of them changes every file key, so the next
     build parses everything again. dbt's graph holds no macro code: after
     changing a macro of macros/ingestion/, run
     dbt build --full-refresh --select tag:ingestion.
@@ -117,7 +117,8 @@
     {%- set parts = [] -%}
     {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
         {%- if node.resource_type == 'model' and node.package_name == project_name
-            and (node.fqn[1] == 'staging' or node.config.materialized == 'incremental') -%}
+            and (node.fqn[1] == 'staging'
+                or node.config.incremental_strategy == 'by_file_key') -%}
             {%- do parts.append(node.raw_code) -%}
         {%- endif -%}
     {%- endfor -%}
