@@ -64,15 +64,15 @@
 
 
 {#-
-    A predicate on `column` that keeps the rows of the input files this
+    A predicate on `file_key` that keeps the rows of the input files this
     incremental model has not seen yet; true when the model is built whole.
     The keys are written into the query as constants, so DuckDB filters the
     upstream table while scanning it instead of reading every row first.
 -#}
-{% macro only_unseen_files(input_files, column='file_key') -%}
+{% macro only_unseen_files(input_files) -%}
     {%- if is_incremental() -%}
         {%- set keys = unseen_input_files(input_files, this) | map(attribute='file_key') | list -%}
-        {{ column }} in ({{ keys | join(', ') if keys else 'null' }})
+        file_key in ({{ keys | join(', ') if keys else 'null' }})
     {%- else -%}
         true
     {%- endif -%}
