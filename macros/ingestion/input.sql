@@ -1,40 +1,100 @@
 {#-
-    Helpers for the one place the raw input is read (stg_retail__raw_lines).
-    They are DuckDB-specific on purpose: an adapter port rewrites this folder
-    and the staging models, nothing else.
+    Helpers for reading the raw input (stg_retail__raw_lines and
+    stg_retail__files). They are DuckDB-specific on purpose: an adapter port
+    rewrites this folder and models/ingestion, nothing else.
 -#}
+
+{#-
+    The input path as configured on the source retail.transactions (var
+    transactions_path, else env CUSTOMER_LIFECYCLE_TRANSACTIONS, else the
+    bundled sample; see _retail__sources.yml), unquoted, for messages and
+    for choosing the reader.
+-#}
+{% macro transactions_path() -%}
+    {%- set location = source('retail', 'transactions').external or "''" -%}
+    {{ return(location[1:-1] | replace("''", "'")) }}
+{%- endmacro %}
+
 
 {% macro is_parquet_input() -%}
     {{ return(transactions_path().lower().endswith('.parquet')) }}
 {%- endmacro %}
 
 
-{#- Fails the build before DuckDB does, with a message that says what to do. -#}
-{% macro assert_transactions_input_exists() -%}
+{#-
+    The files the input path matches, in read order (sorted by path), each
+    as {source_file, file_bytes, modified_us}, read from the file system's
+    listing when the model is compiled; no file's content is read. Empty
+    while dbt parses, and when the path matches nothing: the models turn
+    that into a message at run time, so that `dbt compile` works before the
+    sample exists.
+-#}
+{% macro input_files() -%}
+    {#- Before the execute check, so that dbt records the dependency. -#}
+    {%- set location = source('retail', 'transactions').external -%}
     {%- if not execute -%}
-        {{ return('') }}
+        {{ return([]) }}
     {%- endif -%}
-    {%- set path = transactions_path() -%}
-    {%- set matches = run_query(
-        "select count(*) from glob(" ~ source('retail', 'transactions') ~ ")"
-    ).columns[0].values()[0] -%}
-    {%- if matches == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            "Transactions input not found: '" ~ path ~ "' matches no file "
-            ~ "(relative paths are read from the project root). "
-            ~ "Point the var transactions_path or the env CUSTOMER_LIFECYCLE_TRANSACTIONS "
-            ~ "at an existing CSV file, glob of CSV files, or Parquet file; "
-            ~ "'make build' generates the bundled sample."
-        ) }}
+    {%- set matched = run_query('select count(*) from glob(' ~ location ~ ')').columns[0].values()[0] -%}
+    {%- if matched == 0 -%}
+        {{ return([]) }}
     {%- endif -%}
+    {%- set listing -%}
+        select filename, size, epoch_us(last_modified)
+        from read_blob({{ location }})
+        order by filename
+    {%- endset -%}
+    {%- set files = [] -%}
+    {%- for row in run_query(listing).rows -%}
+        {%- do files.append({
+            'source_file': row[0], 'file_bytes': row[1], 'modified_us': row[2]
+        }) -%}
+    {%- endfor -%}
+    {{ return(files) }}
 {%- endmacro %}
 
 
-{#- Parquet column names, in file order, read from the file footer only. -#}
-{% macro parquet_input_columns() -%}
+{#-
+    What a file's parsed lines depend on besides its bytes: the code and
+    the vars that turn a line into typed, validated values. It is part of
+    every file_key (stg_retail__files), so changing any of it makes the
+    next build parse every file again under the new rules. The macros are
+    rendered, not read, so an edit to any of them changes the result; the
+    rule seeds are added to the key in SQL. Edits to the ingestion and
+    validation models themselves are not seen here: after one, run
+    `make clean` (docs/architecture.md). python/tests/test_ingestion_cache.py
+    checks that every macro of macros/ingestion is listed.
+-#}
+{% macro ingestion_fingerprint() -%}
+    {%- set parts = [
+        split_fields('line', 'delimiter', 'allow_quotes'),
+        may_have_padded_fields('line', 'delimiter_then_space', 'space_then_delimiter'),
+        null_if_token('text'),
+        parse_timestamp('text'),
+        parse_decimal('text'),
+        parse_whole_number('text'),
+        normalise_customer_id('text'),
+        header_key('text'),
+        read_physical_lines('location', 'encoding'),
+        delimiter_candidates() | string,
+        canonical_columns() | string,
+        transaction_types() | string,
+        rejection_reasons() | string,
+        line_rejection_reason(),
+        rejection_detail('reason'),
+        duplicate_detail('line', 'file'),
+    ] -%}
+    {%- for name in ['input_encoding', 'date_order', 'null_tokens'] -%}
+        {%- do parts.append(name ~ '=' ~ (var(name) | tojson)) -%}
+    {%- endfor -%}
+    {{ return(local_md5(parts | join('\n'))) }}
+{%- endmacro %}
+
+
+{#- Parquet column names of one file, in file order, read from its footer. -#}
+{% macro parquet_columns(path) -%}
     {%- set described = run_query(
-        "describe select * from read_parquet("
-        ~ source('retail', 'transactions') ~ ", union_by_name = true)"
+        "describe select * from read_parquet(" ~ sql_quote(path) ~ ")"
     ) -%}
     {{ return(described.columns[0].values() | list) }}
 {%- endmacro %}

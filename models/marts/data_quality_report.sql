@@ -7,36 +7,71 @@
 
 with
 
+input_files as (
+
+    select * from {{ ref('stg_retail__files') }}
+
+),
+
 source_files as (
 
-    select * from {{ ref('int_source_files_summarised') }}
+    select source_files.*
+    from {{ ref('int_source_files_summarised') }} as source_files
+    semi join input_files
+        on source_files.file_key = input_files.file_key
 
 ),
 
 customer_invoices as (
 
-    select * from {{ ref('int_customer_invoices_aggregated') }}
+    select customer_invoices.*
+    from {{ ref('int_customer_invoices_aggregated') }} as customer_invoices
+    semi join input_files
+        on customer_invoices.file_key = input_files.file_key
+
+),
+
+duplicates as (
+
+    select * from {{ ref('int_duplicate_lines_found') }}
+
+),
+
+duplicate_counts as (
+
+    -- Lines that repeat a line of an earlier file: counted as accepted in
+    -- their own file's summary, moved to rejected here.
+    select
+        count(*) as duplicate_lines,
+        {%- for transaction_type in transaction_types() %}
+            count(*) filter (where transaction_type = '{{ transaction_type }}')
+                as duplicate_{{ transaction_type }}_lines{{ ',' if not loop.last }}
+        {%- endfor %}
+    from duplicates
 
 ),
 
 line_summary as (
 
     select
-        count(*) as input_files,
-        cast(coalesce(sum(data_lines), 0) as bigint) as lines_read,
-        cast(coalesce(sum(lines_classified), 0) as bigint) as lines_classified,
-        cast(coalesce(sum(lines_accepted), 0) as bigint) as lines_accepted,
-        cast(coalesce(sum(lines_rejected), 0) as bigint) as lines_rejected,
+        (select count(*) from input_files) as input_files,
+        cast(coalesce(sum(source_files.data_lines), 0) as bigint) as lines_read,
         {%- for transaction_type in transaction_types() %}
-            cast(coalesce(sum(accepted_{{ transaction_type }}_lines), 0) as bigint)
+            cast(coalesce(sum(source_files.accepted_{{ transaction_type }}_lines), 0) as bigint)
+            - any_value(duplicate_counts.duplicate_{{ transaction_type }}_lines)
                 as accepted_{{ transaction_type }}_lines,
         {%- endfor %}
         {%- for reason in rejection_reasons() %}
-            cast(coalesce(sum(rejected_{{ reason }}), 0) as bigint) as rejected_{{ reason }},
+            cast(coalesce(sum(source_files.rejected_{{ reason }}), 0) as bigint)
+            {%- if reason == 'duplicate_line' %}
+            + any_value(duplicate_counts.duplicate_lines)
+            {%- endif %}
+                as rejected_{{ reason }},
         {%- endfor %}
-        min(first_invoiced_at) as first_invoiced_at,
-        max(last_invoiced_at) as last_invoiced_at
-    from source_files
+        min(source_files.first_invoiced_at) as first_invoiced_at,
+        max(source_files.last_invoiced_at) as last_invoiced_at
+    from duplicate_counts
+    left join source_files on true
 
 ),
 
@@ -51,34 +86,45 @@ distinct_counts as (
 
 ),
 
+totals as (
+
+    select
+        *,
+        {% for transaction_type in transaction_types() -%}
+            accepted_{{ transaction_type }}_lines{{ ' + ' if not loop.last }}
+        {%- endfor %} as lines_accepted,
+        {% for reason in rejection_reasons() -%}
+            rejected_{{ reason }}{{ ' + ' if not loop.last }}
+        {%- endfor %} as lines_rejected
+    from line_summary
+
+),
+
 final as (
 
     select
         {{ sql_quote(transactions_path()) }} as transactions_path,
-        line_summary.input_files,
-        line_summary.lines_read,
-        line_summary.lines_accepted,
-        line_summary.lines_rejected,
+        totals.input_files,
+        totals.lines_read,
+        totals.lines_accepted,
+        totals.lines_rejected,
         cast(
-            line_summary.lines_rejected / nullif(line_summary.lines_read, 0)
+            totals.lines_rejected / nullif(totals.lines_read, 0)
             as decimal(9, 6)
         ) as rejected_share,
         cast({{ var('max_rejected_share') }} as decimal(9, 6)) as max_rejected_share,
-        line_summary.lines_read
-        = line_summary.lines_accepted + line_summary.lines_rejected
-        and line_summary.lines_classified = line_summary.lines_read
-            as is_balanced,
+        totals.lines_read = totals.lines_accepted + totals.lines_rejected as is_balanced,
         {%- for transaction_type in transaction_types() %}
-            line_summary.accepted_{{ transaction_type }}_lines,
+            totals.accepted_{{ transaction_type }}_lines,
         {%- endfor %}
         {%- for reason in rejection_reasons() %}
-            line_summary.rejected_{{ reason }},
+            totals.rejected_{{ reason }},
         {%- endfor %}
-        line_summary.first_invoiced_at,
-        line_summary.last_invoiced_at,
+        totals.first_invoiced_at,
+        totals.last_invoiced_at,
         distinct_counts.distinct_invoices,
         distinct_counts.distinct_customers
-    from line_summary
+    from totals
     cross join distinct_counts
 
 )

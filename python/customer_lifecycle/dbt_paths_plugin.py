@@ -2,8 +2,9 @@
 
 dbt changes into the project folder for some commands but not for `dbt build --project-dir`
 run from elsewhere, and DuckDB resolves relative paths against the process's current folder.
-The profile loads this plugin, so that a relative CUSTOMER_LIFECYCLE_DB and a relative input
-path (transactions_path) always mean the same files as they do in the project root.
+The profile loads this plugin, so that a relative CUSTOMER_LIFECYCLE_DB, a relative
+CUSTOMER_LIFECYCLE_INGESTION_DB and a relative input path (transactions_path) always mean the
+same files as they do in the project root.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from customer_lifecycle.paths import PROJECT_ROOT, anchored
+from customer_lifecycle.paths import INGESTION_DB_ENV, PROJECT_ROOT, anchored
 from customer_lifecycle.publish import BUILD_DB_ENV
 
 
@@ -25,6 +26,8 @@ class Plugin(BasePlugin):
         # build and dbt can reuse its parse of the project.
         creds.path = anchored(os.environ.get(BUILD_DB_ENV) or creds.path)
         for attachment in creds.attach or []:
+            if attachment.alias == "ingestion":
+                attachment.path = os.environ.get(INGESTION_DB_ENV) or attachment.path
             attachment.path = anchored(attachment.path)
 
     def configure_cursor(self, cursor: Any) -> None:

@@ -6,15 +6,27 @@
 
 with
 
+input_files as (
+
+    select * from {{ ref('stg_retail__files') }}
+
+),
+
 customer_invoices as (
 
-    select * from {{ ref('int_customer_invoices_aggregated') }}
+    select customer_invoices.*
+    from {{ ref('int_customer_invoices_aggregated') }} as customer_invoices
+    semi join input_files
+        on customer_invoices.file_key = input_files.file_key
 
 ),
 
 customer_products as (
 
-    select * from {{ ref('int_customer_products_aggregated') }}
+    select customer_products.*
+    from {{ ref('int_customer_products_aggregated') }} as customer_products
+    semi join input_files
+        on customer_products.file_key = input_files.file_key
 
 ),
 
@@ -27,17 +39,14 @@ as_of as (
 countries as (
 
     -- A customer has one country in practice; the latest sale line settles
-    -- the rare exception, with the line's file and number as a tie-break
-    -- so the answer never depends on scan order.
+    -- the rare exception, and the greatest country name a tie between lines
+    -- of the same time, so the answer never depends on scan order or on
+    -- which copy of a repeated line was kept.
     select
         customer_invoices.customer_id,
         arg_max(
             customer_invoices.country,
-            (
-                customer_invoices.last_invoiced_at,
-                customer_invoices.last_source_file,
-                customer_invoices.last_source_line_number
-            )
+            (customer_invoices.last_invoiced_at, customer_invoices.country)
         ) as country
     from customer_invoices
     cross join as_of

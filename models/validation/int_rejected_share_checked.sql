@@ -12,19 +12,49 @@
 
 with
 
+input_files as (
+
+    select * from {{ ref('stg_retail__files') }}
+
+),
+
 source_files as (
 
     select * from {{ ref('int_source_files_summarised') }}
 
 ),
 
+duplicates as (
+
+    select * from {{ ref('int_duplicate_lines_found') }}
+
+),
+
 line_totals as (
 
-    -- An aggregate without GROUP BY: one row even when no file has a line.
+    -- Aggregates without GROUP BY: one row even when no file has a line.
     select
-        cast(coalesce(sum(data_lines), 0) as bigint) as lines_read,
-        cast(coalesce(sum(lines_accepted), 0) as bigint) as lines_accepted
-    from source_files
+        (
+            select cast(coalesce(sum(source_files.data_lines), 0) as bigint)
+            from source_files
+            semi join input_files
+                on source_files.file_key = input_files.file_key
+        ) as lines_read,
+        (
+            select
+                cast(
+                    coalesce(sum(
+                        {%- for transaction_type in transaction_types() %}
+                            source_files.accepted_{{ transaction_type }}_lines
+                            {{- ' + ' if not loop.last }}
+                        {%- endfor %}
+                    ), 0) as bigint
+                )
+            from source_files
+            semi join input_files
+                on source_files.file_key = input_files.file_key
+        )
+        - (select count(*) from duplicates) as lines_accepted
 
 ),
 

@@ -9,9 +9,24 @@
 
 with
 
+input_files as (
+
+    select * from {{ ref('stg_retail__files') }}
+
+),
+
 customer_invoices as (
 
-    select * from {{ ref('int_customer_invoices_aggregated') }}
+    select customer_invoices.*
+    from {{ ref('int_customer_invoices_aggregated') }} as customer_invoices
+    semi join input_files
+        on customer_invoices.file_key = input_files.file_key
+
+),
+
+duplicates as (
+
+    select * from {{ ref('int_duplicate_lines_found') }}
 
 ),
 
@@ -21,21 +36,48 @@ as_of as (
 
 ),
 
+invoice_lines as (
+
+    -- The per-file partials, less the lines that repeat a line of an
+    -- earlier file (folded into their own file's partial, counted here
+    -- with a minus sign). An invoice is counted by its number, so a
+    -- partial emptied this way still counts it once, as the line it
+    -- repeats does.
+    select
+        customer_id,
+        invoice_date,
+        invoice_id,
+        transaction_type,
+        invoice_lines,
+        invoice_amount
+    from customer_invoices
+    union all
+    select
+        customer_id,
+        invoice_date,
+        invoice_id,
+        transaction_type,
+        -1 as invoice_lines,
+        -line_amount as invoice_amount
+    from duplicates
+
+),
+
 product_invoices as (
 
     select
-        customer_invoices.customer_id,
-        customer_invoices.invoice_date,
-        customer_invoices.invoice_id,
-        customer_invoices.transaction_type,
-        customer_invoices.invoice_lines,
-        customer_invoices.invoice_amount,
+        invoice_lines.customer_id,
+        invoice_lines.invoice_date,
+        invoice_lines.invoice_id,
+        invoice_lines.transaction_type,
+        invoice_lines.invoice_lines,
+        invoice_lines.invoice_amount,
         as_of.as_of_date
-    from customer_invoices
+    from invoice_lines
     cross join as_of
     where
-        customer_invoices.transaction_type in ('sale', 'return')
-        and customer_invoices.invoice_date < as_of.as_of_date
+        invoice_lines.transaction_type in ('sale', 'return')
+        and invoice_lines.invoice_date < as_of.as_of_date
 
 ),
 

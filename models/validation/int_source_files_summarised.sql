@@ -1,38 +1,35 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='file_key',
+    on_schema_change='sync_all_columns',
+) }}
+
 {#-
-    One row per input file: its data lines counted by outcome (accepted by
-    transaction type, rejected by reason) and the span of its accepted
-    lines. Built per file and kept between builds, like the lines it
-    counts, so the data-quality report and the rejected-share check read a
-    row per file instead of every line.
+    One row per input file parsed so far: its data lines counted by outcome
+    as int_transaction_lines_validated judged them (accepted by transaction
+    type, rejected by reason), the span of its accepted lines, and how many
+    lines break a row rule. Kept by file_key like the lines it counts, so a
+    build counts only new files; lines that repeat another file's are taken
+    off by the models that add files up (int_rejected_share_checked,
+    marts.data_quality_report).
 -#}
+
+{%- set files = files_to_process(ref('stg_retail__files')) %}
 
 with
 
-source_files as (
+input_files as (
 
-    select * from {{ ref('stg_retail__source_files') }}
-
-),
-
-transaction_lines as (
-
-    select * from {{ ref('stg_retail__transaction_lines') }}
-
-),
-
-new_source_files as (
-
-    select *
-    from source_files
-    where {{ only_unseen_files(ref('stg_retail__input_files')) }}
+    select * from {{ ref('stg_retail__files') }}
+    where file_key in {{ file_key_list(files) }}
 
 ),
 
 new_lines as (
 
-    select *
-    from transaction_lines
-    where {{ only_unseen_files(ref('stg_retail__input_files')) }}
+    select * from {{ ref('int_transaction_lines_validated') }}
+    where file_key in {{ file_key_list(files) }}
 
 ),
 
@@ -40,9 +37,7 @@ line_counts as (
 
     select
         file_key,
-        count(*) as lines_classified,
-        count(*) filter (where rejection_reason is null) as lines_accepted,
-        count(*) filter (where rejection_reason is not null) as lines_rejected,
+        count(*) as data_lines,
         {%- for transaction_type in transaction_types() %}
             count(*) filter (
                 where rejection_reason is null
@@ -54,7 +49,7 @@ line_counts as (
         {%- endfor %}
         min(invoiced_at) filter (where rejection_reason is null) as first_invoiced_at,
         max(invoiced_at) filter (where rejection_reason is null) as last_invoiced_at,
-        -- The row rules of the staging lines, checked in this one scan of
+        -- The row rules of the validated lines, checked in this one scan of
         -- each new file rather than by a test that would read every line of
         -- the history again: an accepted line is complete, typed and signed
         -- as its transaction type says; a rejected one carries a known
@@ -67,7 +62,7 @@ line_counts as (
                             invoice_id is not null and stock_code is not null
                             and customer_id is not null and invoiced_at is not null
                             and quantity is not null and quantity <> 0
-                            and unit_price is not null
+                            and unit_price is not null and country is not null
                             and transaction_type in (
                                 {%- for transaction_type in transaction_types() -%}
                                     '{{ transaction_type }}'{{ ', ' if not loop.last }}
@@ -82,6 +77,7 @@ line_counts as (
                                 '{{ reason }}'{{ ', ' if not loop.last }}
                             {%- endfor -%}
                         )
+                        and rejection_detail is not null
                         and (raw_line is not null or rejection_reason = 'blank_line')
                 end,
                 false
@@ -94,15 +90,11 @@ line_counts as (
 
 summarised as (
 
-    -- Starting from the files keeps a file with a header and no data line.
+    -- Starting from the files keeps a file without a data line.
     select
-        new_source_files.file_key,
-        new_source_files.source_file,
-        new_source_files.file_order,
-        new_source_files.data_lines,
-        coalesce(line_counts.lines_classified, 0) as lines_classified,
-        coalesce(line_counts.lines_accepted, 0) as lines_accepted,
-        coalesce(line_counts.lines_rejected, 0) as lines_rejected,
+        input_files.file_key,
+        input_files.source_file,
+        coalesce(line_counts.data_lines, 0) as data_lines,
         {%- for transaction_type in transaction_types() %}
             coalesce(line_counts.accepted_{{ transaction_type }}_lines, 0)
                 as accepted_{{ transaction_type }}_lines,
@@ -113,9 +105,9 @@ summarised as (
         line_counts.first_invoiced_at,
         line_counts.last_invoiced_at,
         coalesce(line_counts.lines_breaking_rules, 0) as lines_breaking_rules
-    from new_source_files
+    from input_files
     left join line_counts
-        on new_source_files.file_key = line_counts.file_key
+        on input_files.file_key = line_counts.file_key
 
 )
 

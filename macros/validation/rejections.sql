@@ -1,0 +1,68 @@
+{#-
+    The per-line rejection rules of docs/decision_logic.md, in precedence
+    order: a line gets the first reason that applies, and null when it
+    passes them all. Duplicates come last and are judged across lines, in
+    int_transaction_lines_validated (within a file) and
+    int_duplicate_lines_found (across files). Reads the columns of
+    stg_retail__lines plus transaction_type.
+-#}
+{% macro line_rejection_reason() -%}
+    case
+        when is_blank then 'blank_line'
+        when has_unbalanced_quote or not is_well_formed then 'malformed_line'
+        when invoice_id is null then 'missing_invoice_id'
+        when stock_code is null then 'missing_stock_code'
+        when invoiced_at is null then 'unparseable_date'
+        when quantity is null or unit_price is null then 'unparseable_number'
+        when customer_id is null then 'missing_customer_id'
+        when quantity = 0 then 'zero_quantity'
+        when transaction_type <> 'adjustment' and unit_price <= 0
+            then 'non_positive_price'
+        when
+            transaction_type = 'sale' and quantity < 0
+            or transaction_type = 'return' and quantity > 0
+            then 'quantity_sign_mismatch'
+    end
+{%- endmacro %}
+
+
+{#- What a user reads beside a rejection `reason` (a column or expression). -#}
+{% macro rejection_detail(reason) -%}
+    case {{ reason }}
+        when 'blank_line' then 'the line is empty'
+        when 'malformed_line'
+            then
+                case
+                    when has_unbalanced_quote then 'unbalanced double quote'
+                    else 'expected ' || header_field_count || ' fields, found ' || field_count
+                end
+        when 'missing_invoice_id' then 'no invoice number'
+        when 'missing_stock_code' then 'no stock code'
+        when 'unparseable_date'
+            then
+                'invoice date ' || coalesce('"' || invoiced_at_text || '"', 'missing')
+                || ' is not a recognised date'
+        when 'unparseable_number'
+            then
+                'quantity ' || coalesce('"' || quantity_text || '"', 'missing')
+                || ' must be a whole number and price '
+                || coalesce('"' || unit_price_text || '"', 'missing')
+                || ' a decimal'
+        when 'missing_customer_id' then 'no customer id'
+        when 'zero_quantity' then 'quantity is 0'
+        when 'non_positive_price' then 'price ' || unit_price || ' is not positive'
+        when 'quantity_sign_mismatch'
+            then 'quantity ' || quantity || ' on a ' || transaction_type
+        when 'duplicate_line' then {{ duplicate_detail('first_line_number') }}
+    end
+{%- endmacro %}
+
+
+{#-
+    The detail of a duplicate_line: the line it repeats, by number, and by
+    file when that is another file (`source_file`, a SQL expression).
+-#}
+{% macro duplicate_detail(line_number, source_file=none) -%}
+    'same text as line ' || {{ line_number }}
+    {%- if source_file is not none %} || ' of ' || {{ source_file }}{% endif %}
+{%- endmacro %}

@@ -1,0 +1,281 @@
+{{ config(materialized='table') }}
+
+{#-
+    One row per file the input path matches, in read order (sorted by path):
+    its size and modification time, its header, delimiter and the position
+    of each canonical column, and the file_key that every row parsed from it
+    carries. Reads the file system's listing and each file's first line,
+    nothing more. Stops the build, with a message that says what to do,
+    when the path matches no file, when a header lacks a required column,
+    or when it names one twice.
+-#}
+
+{%- set files = input_files() %}
+
+with
+
+listed_files as (
+
+    {% if files -%}
+    select *
+    from (
+        values
+        {%- for file in files %}
+            ({{ sql_quote(file.source_file) }}, {{ file.file_bytes }}, {{ file.modified_us }})
+            {{- ',' if not loop.last }}
+        {%- endfor %}
+    ) as listed (source_file, file_bytes, modified_us)
+    {%- else -%}
+    select
+        null::varchar as source_file,
+        null::bigint as file_bytes,
+        null::bigint as modified_us
+    where false
+    {%- endif %}
+
+),
+
+header_lines as (
+
+    select
+        source_file,
+        raw_line as header_line
+    from {{ ref('stg_retail__raw_lines') }}
+    where is_header
+
+),
+
+column_aliases as (
+
+    select
+        *,
+        {{ header_key('header_name') }} as header_key
+    from {{ ref('column_aliases') }}
+
+),
+
+stock_code_rules as (
+
+    select * from {{ ref('stock_code_rules') }}
+
+),
+
+rules_key as (
+
+    -- The rule seeds decide how a line is mapped and classified, so they
+    -- are part of every file's key, beside the code and vars that
+    -- ingestion_fingerprint() covers.
+    select
+        hash(
+            {{ sql_quote(ingestion_fingerprint()) }},
+            (
+                select
+                    string_agg(
+                        concat_ws('|', header_name, canonical_column, is_required),
+                        chr(10) order by header_name, canonical_column
+                    )
+                from column_aliases
+            ),
+            (
+                select string_agg(stock_code_pattern, chr(10) order by stock_code_pattern)
+                from stock_code_rules
+            )
+        ) as rules_key
+
+),
+
+headers as (
+
+    select
+        listed_files.source_file,
+        listed_files.file_bytes,
+        make_timestamp(listed_files.modified_us) as modified_at,
+        {%- if is_parquet_input() %}
+        'parquet' as file_format,
+        chr(31) as field_delimiter,
+        {%- else %}
+        'csv' as file_format,
+        -- The delimiter is the candidate that occurs most often in the
+        -- header; a tie (such as a one-column header) falls back to the comma.
+        case greatest(
+            {%- for candidate in delimiter_candidates() %}
+                length(header_lines.header_line)
+                - length(replace(header_lines.header_line, {{ candidate.sql }}, ''))
+                {{- ',' if not loop.last }}
+            {%- endfor %}
+        )
+            when 0 then ','
+            {%- for candidate in delimiter_candidates() %}
+                when
+                    length(header_lines.header_line)
+                    - length(replace(header_lines.header_line, {{ candidate.sql }}, ''))
+                    then {{ candidate.sql }}
+            {%- endfor %}
+            else ','
+        end as field_delimiter,
+        {%- endif %}
+        header_lines.header_line,
+        hash(
+            listed_files.source_file,
+            listed_files.file_bytes,
+            listed_files.modified_us,
+            rules_key.rules_key
+        ) as file_key
+    from listed_files
+    left join header_lines
+        on listed_files.source_file = header_lines.source_file
+    cross join rules_key
+
+),
+
+header_cells as (
+
+    select
+        headers.source_file,
+        cells.field_position,
+        trim(cells.cell, ' "') as header_cell,
+        {{ header_key('cells.cell') }} as header_key
+    from headers
+    cross join unnest(
+        string_split(headers.header_line, headers.field_delimiter)
+    ) with ordinality as cells (cell, field_position)
+
+),
+
+mapped_cells as (
+
+    select
+        header_cells.source_file,
+        header_cells.field_position,
+        header_cells.header_cell,
+        alias_keys.canonical_column
+    from header_cells
+    left join (
+        -- Spellings that differ only in case or spacing share a key.
+        select distinct
+            header_key,
+            canonical_column
+        from column_aliases
+    ) as alias_keys
+        on header_cells.header_key = alias_keys.header_key
+
+),
+
+positions as (
+
+    select
+        source_file,
+        count(*) as header_field_count,
+        string_agg(header_cell, ', ' order by field_position) as found_columns,
+        {%- for column in canonical_columns() %}
+            min(field_position) filter (where canonical_column = '{{ column }}')
+                as {{ column }}_position,
+        {%- endfor %}
+        -- Two header cells feeding one canonical column would make the
+        -- mapping a guess.
+        count(canonical_column) > count(distinct canonical_column)
+            as has_repeated_columns
+    from mapped_cells
+    group by source_file
+
+),
+
+missing_columns as (
+
+    select
+        positions.source_file,
+        string_agg(
+            required_columns.accepted_headers, ', '
+            order by required_columns.canonical_column
+        ) as missing_columns
+    from positions
+    cross join (
+        select
+            canonical_column,
+            string_agg(header_name, ' or ' order by header_name) as accepted_headers
+        from column_aliases
+        where is_required
+        group by canonical_column
+    ) as required_columns
+    left join mapped_cells
+        on
+            positions.source_file = mapped_cells.source_file
+            and required_columns.canonical_column = mapped_cells.canonical_column
+    where mapped_cells.source_file is null
+    group by positions.source_file
+
+),
+
+layouts as (
+
+    -- An empty file has no header and no cells: it reads as a file
+    -- without data lines, which int_rejected_share_checked reports.
+    select
+        headers.source_file,
+        row_number() over (order by headers.source_file) as file_order,
+        headers.file_key,
+        headers.file_format,
+        headers.file_bytes,
+        headers.modified_at,
+        headers.header_line,
+        headers.field_delimiter,
+        positions.header_field_count,
+        positions.found_columns,
+        {%- for column in canonical_columns() %}
+            positions.{{ column }}_position,
+        {%- endfor %}
+        missing_columns.missing_columns,
+        coalesce(positions.has_repeated_columns, false) as has_repeated_columns
+    from headers
+    left join positions
+        on headers.source_file = positions.source_file
+    left join missing_columns
+        on headers.source_file = missing_columns.source_file
+
+),
+
+input_check as (
+
+    select count(*) as input_files from listed_files
+
+),
+
+{%- set not_found_message -%}
+    'Transactions input not found: ''' || {{ sql_quote(transactions_path()) }}
+    || ''' matches no file (relative paths are read from the project root).'
+    || ' Point the var transactions_path or the env CUSTOMER_LIFECYCLE_TRANSACTIONS'
+    || ' at an existing CSV file, glob of CSV files, or Parquet file;'
+    || ' ''make build'' generates the bundled sample.'
+{%- endset -%}
+
+{%- set missing_columns_message -%}
+    'The header of ' || layouts.source_file
+    || ' lacks required column(s): ' || layouts.missing_columns
+    || '. Found columns: ' || layouts.found_columns
+    || '. Rename the header, or add its spelling to seeds/column_aliases.csv.'
+{%- endset -%}
+
+{%- set repeated_columns_message -%}
+    'The header of ' || layouts.source_file
+    || ' names the same column twice (found: ' || layouts.found_columns
+    || '). Remove or rename the extra column.'
+{%- endset %}
+
+final as (
+
+    -- Starting from the one-row check keeps the not-found message even
+    -- when there is no file to report on.
+    select layouts.*
+    from input_check
+    left join layouts on true
+    where
+        {{ raise_if('input_check.input_files = 0', not_found_message) }}
+        and {{ raise_if(
+            'layouts.header_line is not null and layouts.missing_columns is not null',
+            missing_columns_message
+        ) }}
+        and {{ raise_if('layouts.has_repeated_columns', repeated_columns_message) }}
+
+)
+
+select * from final

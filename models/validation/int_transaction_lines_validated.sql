@@ -1,0 +1,195 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='file_key',
+    on_schema_change='sync_all_columns',
+) }}
+
+{#-
+    The landing cache: one row per data line of every file parsed so far,
+    classified and judged by the rules of docs/decision_logic.md, kept
+    between builds by file_key. A build parses only the input files whose
+    key no row carries yet (files_to_process), so a second build of the
+    same input parses nothing and a new monthly file costs its own lines.
+    A key covers the file's path, size and modification time and the
+    ingestion settings, so each file's rows depend on that file alone:
+    rows of files no longer in the input stay in the cache, unread, until
+    `make clean`.
+
+    Duplicates within a file are judged here; a line that repeats one of an
+    earlier file is found downstream, in int_duplicate_lines_found. Only
+    what later models read is kept: the raw text of rejected lines (the
+    accepted ones keep a hash of theirs), no description.
+-#}
+
+{%- set files = files_to_process(ref('stg_retail__files')) %}
+
+with
+
+lines as (
+
+    select * from {{ ref('stg_retail__lines') }}
+    where
+        {% if files -%}
+        source_file in (
+            {%- for file in files %}
+            {{ sql_quote(file.source_file) }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+        {%- else -%}
+        false
+        {%- endif %}
+
+),
+
+-- Stock-code rules are LIKE patterns. Those without a wildcard are looked
+-- up by hash; only the rest are tried one by one on each line. A join or an
+-- EXISTS over all of them would make DuckDB parse every line twice.
+stock_code_rules as (
+
+    select
+        stock_code_pattern,
+        regexp_matches(
+            regexp_replace(stock_code_pattern, '\\.', '', 'g'), '[%_]'
+        ) as has_wildcard
+    from {{ ref('stock_code_rules') }}
+
+),
+
+exact_non_product_codes as (
+
+    -- Distinct, so that the left join below cannot repeat a line.
+    select distinct regexp_replace(stock_code_pattern, '\\(.)', '\1', 'g') as stock_code
+    from stock_code_rules
+    where not has_wildcard
+
+),
+
+wildcard_non_product_patterns as (
+
+    select list(stock_code_pattern) as stock_code_patterns
+    from stock_code_rules
+    where has_wildcard
+
+),
+
+classified as (
+
+    select
+        lines.*,
+        case
+            when lines.has_unbalanced_quote or not lines.is_well_formed then null
+            when starts_with(upper(lines.invoice_id), 'A') then 'adjustment'
+            when
+                exact_non_product_codes.stock_code is not null
+                or list_bool_or(list_transform(
+                    wildcard_non_product_patterns.stock_code_patterns,
+                    -- sqlfluff takes the lambda's parameter for a column.
+                    lambda stock_code_pattern: like_escape(
+                        upper(lines.stock_code), stock_code_pattern, '\'  -- noqa: RF02
+                    )
+                ))
+                then 'non_product'
+            when starts_with(upper(lines.invoice_id), 'C') then 'return'
+            else 'sale'
+        end as transaction_type
+    from lines
+    -- One row, always: an aggregate without GROUP BY.
+    cross join wildcard_non_product_patterns
+    left join exact_non_product_codes
+        on upper(lines.stock_code) = exact_non_product_codes.stock_code
+
+),
+
+judged as (
+
+    select
+        *,
+        {{ line_rejection_reason() }} as line_rejection_reason
+    from classified
+
+),
+
+-- A line that passes every rule is a duplicate when an earlier line of its
+-- file has the same text. Found without sorting every line: first the
+-- hashes that repeat, then, for those lines only, the first line of each
+-- distinct text, so that two texts with one hash stay apart.
+repeated_line_keys as (
+
+    select
+        file_key,
+        line_key
+    from judged
+    where line_rejection_reason is null
+    group by file_key, line_key
+    having count(*) > 1
+
+),
+
+first_occurrences as (
+
+    select
+        judged.file_key,
+        judged.line_key,
+        judged.raw_line,
+        min(judged.source_line_number) as first_line_number
+    from judged
+    semi join repeated_line_keys
+        on
+            judged.file_key = repeated_line_keys.file_key
+            and judged.line_key = repeated_line_keys.line_key
+    where judged.line_rejection_reason is null
+    group by judged.file_key, judged.line_key, judged.raw_line
+
+),
+
+deduplicated as (
+
+    select
+        judged.*,
+        first_occurrences.first_line_number,
+        coalesce(
+            judged.line_rejection_reason,
+            case
+                when judged.source_line_number > first_occurrences.first_line_number
+                    then 'duplicate_line'
+            end
+        ) as rejection_reason
+    from judged
+    left join first_occurrences
+        on
+            judged.file_key = first_occurrences.file_key
+            and judged.line_key = first_occurrences.line_key
+            and judged.raw_line = first_occurrences.raw_line
+
+),
+
+final as (
+
+    select
+        -- ids
+        file_key,
+        source_line_number,
+        case when is_well_formed then invoice_id end as invoice_id,
+        case when is_well_formed then stock_code end as stock_code,
+        case when is_well_formed then customer_id end as customer_id,
+        line_key,
+
+        -- strings
+        case when is_well_formed then coalesce(country, 'Unspecified') end as country,
+        transaction_type,
+        rejection_reason,
+        {{ rejection_detail('rejection_reason') }} as rejection_detail,
+        case when rejection_reason is not null then raw_line end as raw_line,
+
+        -- numerics
+        case when is_well_formed then quantity end as quantity,
+        case when is_well_formed then unit_price end as unit_price,
+
+        -- timestamps
+        case when is_well_formed then invoiced_at end as invoiced_at
+    from deduplicated
+
+)
+
+select * from final
