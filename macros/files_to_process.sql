@@ -1,31 +1,35 @@
 {#-
-    The input files (rows of `input_files`, which is
-    ref('stg_retail__files')) that this per-file incremental model holds no
-    row for yet, as source_file and file_key, in read order: all of them
-    when the model is built whole. Models kept by file (the landing cache
-    int_transaction_lines_validated and the per-file partials) use it to
-    read only new files, with the keys written into the query as constants,
-    so that DuckDB skips the other files instead of reading and filtering
-    them. Compiled before stg_retail__files exists (dbt compile on an empty
-    warehouse), it is empty.
+    A predicate on `column` (source_file or file_key) that keeps the rows of
+    the input files this per-file incremental model holds no row for yet,
+    with the values written in as constants, so that DuckDB skips the other
+    files instead of reading and filtering them (stg_retail__raw_lines has a
+    branch per file). The files are the rows of `input_files`, which is
+    ref('stg_retail__files'), queried when the model is compiled; a model
+    built whole takes them all. True when that table does not exist (dbt
+    compile on an empty warehouse, or a unit test, whose inputs are
+    fixtures), so that nothing is filtered.
 -#}
-{% macro files_to_process(input_files) -%}
+{% macro new_input_files(input_files, column) -%}
     {%- if not execute or load_relation(input_files) is none -%}
-        {{ return([]) }}
+        true
+    {%- else -%}
+        {%- set query -%}
+            select {{ column }}
+            from {{ input_files }}
+            {%- if is_incremental() %}
+            where file_key not in (select distinct file_key from {{ this }})
+            {%- endif %}
+            order by file_order
+        {%- endset -%}
+        {%- set values = run_query(query).columns[0].values() -%}
+        {%- if values | length == 0 -%}
+            false
+        {%- else -%}
+            {{ column }} in (
+                {%- for value in values %}
+                {{ sql_quote(value) if value is string else value }}{{ ',' if not loop.last }}
+                {%- endfor %}
+            )
+        {%- endif -%}
     {%- endif -%}
-    {%- set query -%}
-        select source_file, file_key
-        from {{ input_files }}
-        {%- if is_incremental() %}
-        where file_key not in (select distinct file_key from {{ this }})
-        {%- endif %}
-        order by file_order
-    {%- endset -%}
-    {{ return(run_query(query).rows | list) }}
-{%- endmacro %}
-
-
-{#- A SQL list of the file keys of `files` (files_to_process's rows), never empty. -#}
-{% macro file_key_list(files) -%}
-    ({{ files | map(attribute='file_key') | join(', ') if files else 'null' }})
 {%- endmacro %}

@@ -132,3 +132,13 @@
         {%- endif %}
     )
 {%- endmacro %}
+
+
+{#-
+    How many ranges of lines of one large CSV file are read at the same
+    time (stg_retail__raw_lines): DuckDB's thread count, which
+    CUSTOMER_LIFECYCLE_THREADS sets in profiles.yml.
+-#}
+{% macro read_ranges_per_file() -%}
+    {{ return(env_var('CUSTOMER_LIFECYCLE_THREADS', '4') | int) }}
+{%- endmacro %}

@@ -18,7 +18,7 @@
     repeats.
 -#}
 
-{%- set files = files_to_process(ref('stg_retail__files')) %}
+{%- set new_files = new_input_files(ref('stg_retail__files'), 'file_key') %}
 
 with
 
@@ -26,7 +26,7 @@ new_lines as (
 
     select * from {{ ref('int_transaction_lines_validated') }}
     where
-        file_key in {{ file_key_list(files) }}
+        {{ new_files }}
         and rejection_reason is null
 
 ),

@@ -13,7 +13,7 @@
     has the same day.
 -#}
 
-{%- set files = files_to_process(ref('stg_retail__files')) %}
+{%- set new_files = new_input_files(ref('stg_retail__files'), 'file_key') %}
 
 with
 
@@ -21,7 +21,7 @@ new_sales as (
 
     select * from {{ ref('int_transaction_lines_validated') }}
     where
-        file_key in {{ file_key_list(files) }}
+        {{ new_files }}
         and rejection_reason is null
         and transaction_type = 'sale'
 

@@ -4,41 +4,22 @@
     One row per file the input path matches, in read order (sorted by path):
     its size and modification time, its header, delimiter and the position
     of each canonical column, and the file_key that every row parsed from it
-    carries. Reads the file system's listing and each file's first line,
-    nothing more. Stops the build, with a message that says what to do,
+    carries. Reads only the header rows of stg_retail__raw_lines, which
+    carry the file system's listing, so no file is read past its first line. Stops the build, with a message that says what to do,
     when the path matches no file, when a header lacks a required column,
     or when it names one twice.
 -#}
 
-{%- set files = input_files() %}
-
 with
-
-listed_files as (
-
-    {% if files -%}
-    select *
-    from (
-        values
-        {%- for file in files %}
-            ({{ sql_quote(file.source_file) }}, {{ file.file_bytes }}, {{ file.modified_us }})
-            {{- ',' if not loop.last }}
-        {%- endfor %}
-    ) as listed (source_file, file_bytes, modified_us)
-    {%- else -%}
-    select
-        null::varchar as source_file,
-        null::bigint as file_bytes,
-        null::bigint as modified_us
-    where false
-    {%- endif %}
-
-),
 
 header_lines as (
 
+    -- A header row for every file, even an empty one (its header is null):
+    -- the listing of the input.
     select
         source_file,
+        file_bytes,
+        modified_us,
         raw_line as header_line
     from {{ ref('stg_retail__raw_lines') }}
     where is_header
@@ -87,9 +68,9 @@ rules_key as (
 headers as (
 
     select
-        listed_files.source_file,
-        listed_files.file_bytes,
-        make_timestamp(listed_files.modified_us) as modified_at,
+        header_lines.source_file,
+        header_lines.file_bytes,
+        make_timestamp(header_lines.modified_us) as modified_at,
         {%- if is_parquet_input() %}
         'parquet' as file_format,
         chr(31) as field_delimiter,
@@ -116,14 +97,12 @@ headers as (
         {%- endif %}
         header_lines.header_line,
         hash(
-            listed_files.source_file,
-            listed_files.file_bytes,
-            listed_files.modified_us,
+            header_lines.source_file,
+            header_lines.file_bytes,
+            header_lines.modified_us,
             rules_key.rules_key
         ) as file_key
-    from listed_files
-    left join header_lines
-        on listed_files.source_file = header_lines.source_file
+    from header_lines
     cross join rules_key
 
 ),
@@ -236,7 +215,7 @@ layouts as (
 
 input_check as (
 
-    select count(*) as input_files from listed_files
+    select count(*) as input_files from header_lines
 
 ),
 

@@ -1,6 +1,7 @@
 {#-
     The only model that reads the input files: one row per physical line of
-    every file the input path matches, in its own numbering (the header is
+    every file the input path matches, with the file's size and modification
+    time from the file system's listing, in the file's own numbering (the header is
     line 1 of a CSV file; a Parquet file's column names stand in for a
     header, as line 0, and its rows are lines 1 and up). A view: nothing is
     read until a model selects from it, and then only the files it asks for.
@@ -30,6 +31,8 @@ header_{{ loop.index }} as (
 
     select
         {{ path }} as source_file,
+        {{ file.file_bytes }}::bigint as file_bytes,
+        {{ file.modified_us }}::bigint as modified_us,
         0::bigint as source_line_number,
         true as is_header,
         {{ sql_quote(columns | join('\x1f')) }} as raw_line
@@ -40,6 +43,8 @@ lines_{{ loop.index }} as (
 
     select
         {{ path }} as source_file,
+        {{ file.file_bytes }}::bigint as file_bytes,
+        {{ file.modified_us }}::bigint as modified_us,
         file_row_number + 1 as source_line_number,
         false as is_header,
         concat_ws(
@@ -52,37 +57,68 @@ lines_{{ loop.index }} as (
 
 ),
 {%- else %}
-{%- set encoding = input_encoding(file.source_file) %}
+{%- set sample = sample_csv_file(file.source_file) %}
+{%- set ranges = [1, [read_ranges_per_file(), (file.file_bytes / var('csv_range_min_bytes')) | round(0, 'ceil') | int] | min] | max %}
+{%- set range_lines = (file.file_bytes / sample.line_bytes / ranges) | round(0, 'ceil') | int %}
 
 header_{{ loop.index }} as (
 
-    -- A row even for an empty file, whose header is null.
+    -- A row even for an empty file, whose header is null. The numbering
+    -- makes LIMIT take the first line, whatever the read order.
     select
         {{ path }} as source_file,
+        {{ file.file_bytes }}::bigint as file_bytes,
+        {{ file.modified_us }}::bigint as modified_us,
         1::bigint as source_line_number,
         true as is_header,
         first_line.line as raw_line
     from (select 1) as listed
     left join (
-        select line from {{ read_physical_lines(path, encoding) }} limit 1
+        select line
+        from (
+            select
+                row_number() over () as line_number,
+                line
+            from {{ read_physical_lines(path, sample.encoding) }}
+        )
+        where line_number = 1
+        limit 1
     ) as first_line on true
 
 ),
 
 lines_{{ loop.index }} as (
 
+    -- row_number() over () follows the file's order, but keeps the reading
+    -- and all that follows it on one thread. A large file is therefore read
+    -- as `ranges` ranges of lines at once, each numbered from the line
+    -- before it (read_csv's skip): the cuts come from the sampled mean line
+    -- length, and numbering stays exact wherever they fall.
+    {%- for range_index in range(ranges) %}
+    {%- set first_skipped = range_index * range_lines %}
     select
         {{ path }} as source_file,
-        source_line_number,
+        {{ file.file_bytes }}::bigint as file_bytes,
+        {{ file.modified_us }}::bigint as modified_us,
+        line_number + {{ first_skipped }} as source_line_number,
         false as is_header,
         line as raw_line
     from (
         select
-            row_number() over () as source_line_number,
+            row_number() over () as line_number,
             line
-        from {{ read_physical_lines(path, encoding) }}
+        from {{ read_physical_lines(
+            path,
+            sample.encoding,
+            'skip = ' ~ first_skipped if first_skipped else ''
+        ) }}
+        {%- if not loop.last %}
+        limit {{ range_lines }}
+        {%- endif %}
     )
-    where source_line_number > 1
+    where line_number + {{ first_skipped }} > 1
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 
 ),
 {%- endif %}
@@ -99,6 +135,8 @@ physical_lines as (
     -- The input path matches no file: stg_retail__files says so.
     select
         null::varchar as source_file,
+        null::bigint as file_bytes,
+        null::bigint as modified_us,
         null::bigint as source_line_number,
         null::boolean as is_header,
         null::varchar as raw_line

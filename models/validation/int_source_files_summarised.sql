@@ -15,21 +15,21 @@
     marts.data_quality_report).
 -#}
 
-{%- set files = files_to_process(ref('stg_retail__files')) %}
+{%- set new_files = new_input_files(ref('stg_retail__files'), 'file_key') %}
 
 with
 
 input_files as (
 
     select * from {{ ref('stg_retail__files') }}
-    where file_key in {{ file_key_list(files) }}
+    where {{ new_files }}
 
 ),
 
 new_lines as (
 
     select * from {{ ref('int_transaction_lines_validated') }}
-    where file_key in {{ file_key_list(files) }}
+    where {{ new_files }}
 
 ),
 

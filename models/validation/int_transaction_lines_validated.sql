@@ -9,7 +9,7 @@
     The landing cache: one row per data line of every file parsed so far,
     classified and judged by the rules of docs/decision_logic.md, kept
     between builds by file_key. A build parses only the input files whose
-    key no row carries yet (files_to_process), so a second build of the
+    key no row carries yet (new_input_files), so a second build of the
     same input parses nothing and a new monthly file costs its own lines.
     A key covers the file's path, size and modification time and the
     ingestion settings, so each file's rows depend on that file alone:
@@ -22,23 +22,14 @@
     accepted ones keep a hash of theirs), no description.
 -#}
 
-{%- set files = files_to_process(ref('stg_retail__files')) %}
+{%- set new_files = new_input_files(ref('stg_retail__files'), 'source_file') %}
 
 with
 
 lines as (
 
     select * from {{ ref('stg_retail__lines') }}
-    where
-        {% if files -%}
-        source_file in (
-            {%- for file in files %}
-            {{ sql_quote(file.source_file) }}{{ ',' if not loop.last }}
-            {%- endfor %}
-        )
-        {%- else -%}
-        false
-        {%- endif %}
+    where {{ new_files }}
 
 ),
 
@@ -111,35 +102,23 @@ judged as (
 ),
 
 -- A line that passes every rule is a duplicate when an earlier line of its
--- file has the same text. Found without sorting every line: first the
--- hashes that repeat, then, for those lines only, the first line of each
--- distinct text, so that two texts with one hash stay apart.
-repeated_line_keys as (
-
-    select
-        file_key,
-        line_key
-    from judged
-    where line_rejection_reason is null
-    group by file_key, line_key
-    having count(*) > 1
-
-),
-
+-- file has the same text (two lines of the same text pass or fail the rules
+-- alike, so the first occurrence is looked for among all lines). A text is
+-- known by its two hashes, so that no text is compared or sorted.
 first_occurrences as (
 
     select
-        judged.file_key,
-        judged.line_key,
-        judged.raw_line,
-        min(judged.source_line_number) as first_line_number
-    from judged
-    semi join repeated_line_keys
-        on
-            judged.file_key = repeated_line_keys.file_key
-            and judged.line_key = repeated_line_keys.line_key
-    where judged.line_rejection_reason is null
-    group by judged.file_key, judged.line_key, judged.raw_line
+        file_key,
+        line_key,
+        line_check,
+        min(source_line_number) as first_line_number
+    -- A scan of its own, not of `lines`: it reads only the text and its
+    -- hashes (DuckDB drops the columns a scan does not use, and with them
+    -- the parsing), where a CTE read twice would be kept in full.
+    from {{ ref('stg_retail__lines') }}
+    where {{ new_files }}
+    group by file_key, line_key, line_check
+    having count(*) > 1
 
 ),
 
@@ -160,7 +139,7 @@ deduplicated as (
         on
             judged.file_key = first_occurrences.file_key
             and judged.line_key = first_occurrences.line_key
-            and judged.raw_line = first_occurrences.raw_line
+            and judged.line_check = first_occurrences.line_check
 
 ),
 

@@ -49,13 +49,9 @@ def month_starts(start: date, end: date, step_months: int = 1) -> Iterator[date]
 def backfill(dates: list[date], extra_vars: dict[str, Any], progress: bool = True) -> None:
     """Builds one snapshot per date, rebuilds and tests the current marts, then publishes."""
     with staged_warehouse() as staged:
-        # Staging lives in memory during a build (see profiles.yml). The backfill runs dbt once
-        # per date, so it keeps staging in a file beside the private copy, deleted with it: the
-        # input is parsed by the first run only, and the later runs read the lines from there.
-        env = {
-            **build_env(staged),
-            "CUSTOMER_LIFECYCLE_STAGING_DB": str(staged.parent / "staging.duckdb"),
-        }
+        # The landing cache (CUSTOMER_LIFECYCLE_INGESTION_DB) outlives each run, so the input is
+        # parsed at most once, by the first.
+        env = build_env(staged)
         bar = tqdm(dates, desc="snapshots", unit="snapshot", disable=not progress, file=sys.stderr)
         for index, as_of_date in enumerate(bar):
             bar.set_postfix_str(as_of_date.isoformat())

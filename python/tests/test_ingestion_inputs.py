@@ -13,7 +13,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-from conftest import DBT, HEADER, PROJECT_ROOT, assert_report_balances, write_lines
+from conftest import (
+    ACCEPTED,
+    DBT,
+    HEADER,
+    PARSED,
+    PROJECT_ROOT,
+    assert_report_balances,
+    write_lines,
+)
 
 # Files built to exercise rejections are mostly bad on purpose; this ceiling
 # keeps the build going so the reasons can be read.
@@ -85,7 +93,7 @@ def test_latin1_descriptions_are_decoded(build, tmp_path: Path) -> None:
     result = build(path)
     assert_report_balances(result, data_lines=2)
     assert result.query(
-        "select description from scratch.staging.stg_retail__transactions order by source_line_number"
+        f"select description from {PARSED} order by source_line_number"
     ) == [("CAFÉ CRÈME BOWL",), ("SMØRREBRØD PLATE",)]
 
 
@@ -96,7 +104,7 @@ def test_utf8_descriptions_are_decoded(build, tmp_path: Path) -> None:
     )
     result = build(path)
     assert_report_balances(result, data_lines=1)
-    assert result.scalar("select description from scratch.staging.stg_retail__transactions") == (
+    assert result.scalar(f"select description from {PARSED}") == (
         "CAFÉ CRÈME BOWL ø"
     )
 
@@ -115,7 +123,7 @@ def test_semicolon_old_header_and_crlf_are_accepted(build, tmp_path: Path) -> No
     assert_report_balances(result, data_lines=2)
     assert result.query(
         "select invoice_id, stock_code, unit_price, customer_id, country"
-        " from scratch.staging.stg_retail__transactions order by source_line_number"
+        f" from {ACCEPTED} order by source_line_number"
     ) == [
         ("536365", "85123A", Decimal("2.55"), "17850", "United Kingdom"),
         ("536365", "71053", Decimal("3.39"), "17850", "United Kingdom"),
@@ -136,7 +144,7 @@ def test_na_or_empty_customer_id_is_rejected(build, tmp_path: Path) -> None:
     assert_report_balances(result, data_lines=3)
     assert rejections(result) == {3: "missing_customer_id", 4: "missing_customer_id"}
     assert (
-        result.scalar("select customer_id from scratch.staging.stg_retail__transactions") == "13085"
+        result.scalar(f"select customer_id from {ACCEPTED}") == "13085"
     )
 
 
@@ -153,7 +161,7 @@ def test_every_date_format_parses_to_the_right_timestamp(build, tmp_path: Path) 
     result = build(path)
     assert_report_balances(result, data_lines=3)
     assert result.query(
-        "select invoiced_at, invoice_date from scratch.staging.stg_retail__transactions"
+        f"select invoiced_at, invoice_date from {ACCEPTED}"
         " order by source_line_number"
     ) == [
         (datetime(2010, 12, 1, 8, 26), datetime(2010, 12, 1).date()),
@@ -190,7 +198,7 @@ def test_broken_lines_are_rejected_with_their_line_number(build, tmp_path: Path)
     }
     # The unclosed quote on line 5 does not swallow line 6.
     assert result.query(
-        "select source_line_number from scratch.staging.stg_retail__transactions order by 1"
+        f"select source_line_number from {ACCEPTED} order by 1"
     ) == [(2,), (6,), (10,)]
     raw = result.scalar(
         "select raw_line from marts.rejected_transactions where source_line_number = 5"
@@ -271,7 +279,7 @@ def test_a_glob_reads_every_file_with_its_own_line_numbers(build, tmp_path: Path
     assert result.scalar("select input_files from marts.data_quality_report") == 2
     assert result.query(
         "select source_file, source_line_number, invoice_id"
-        " from scratch.staging.stg_retail__transactions order by 1, 2"
+        f" from {ACCEPTED} order by 1, 2"
     ) == [
         (str(tmp_path / "monthly" / "2009-12.csv"), 2, "489434"),
         (str(tmp_path / "monthly" / "2009-12.csv"), 3, "489434"),
@@ -304,7 +312,7 @@ def test_parquet_input_maps_columns_by_name(build, tmp_path: Path) -> None:
     assert_report_balances(result, data_lines=3)
     assert result.query(
         "select source_line_number, invoice_id, customer_id, quantity, transaction_type"
-        " from scratch.staging.stg_retail__transactions order by 1"
+        f" from {ACCEPTED} order by 1"
     ) == [(1, "489434", "13085", 12, "sale"), (2, "C489435", "13085", -2, "return")]
     assert rejections(result) == {3: "missing_customer_id"}
 
