@@ -76,7 +76,7 @@ docs: $(INSTALLED)  ## Build the dbt docs (lineage, data dictionary) and serve t
 lint: $(INSTALLED)  ## ruff on the Python package, sqlfluff on the SQL
 	$(VENV)/bin/ruff check python
 	$(VENV)/bin/ruff format --check python
-	$(VENV)/bin/sqlfluff lint models tests/staging tests/marts tests/seeds analyses
+	$(VENV)/bin/sqlfluff lint models tests/validation tests/marts tests/seeds analyses
 
 .PHONY: docs-dictionary
 # dbt parse reads the YAML without building anything; the module picks up the

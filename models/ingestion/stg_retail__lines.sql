@@ -142,8 +142,9 @@ typed as (
         raw_line is null
         or (raw_line = '' or may_have_padded_fields) and trim(raw_line) = ''
             as is_blank,
-        field_values is null as has_unbalanced_quote,
-        field_count = header_field_count as is_well_formed,
+        -- The splitter gives no fields for a line whose quotes do not close.
+        raw_line is not null and field_values is null as has_unbalanced_quote,
+        coalesce(field_count = header_field_count, false) as is_well_formed,
 
         -- timestamps
         {{ parse_timestamp('invoiced_at_text') }} as invoiced_at
