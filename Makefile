@@ -91,5 +91,10 @@ test: $(INSTALLED) lint  ## Run every test: dbt build on test data (unit + data 
 lock: $(INSTALLED)  ## Re-pin the transitive dependencies into constraints.txt
 	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^customer.lifecycle' > constraints.txt
 
-clean:  ## Remove build output (keeps .venv and generated data)
+# The landing cache holds the parsed lines of every file read so far, reused by later
+# builds; deleting it makes the next build parse everything again.
+export CUSTOMER_LIFECYCLE_INGESTION_DB ?= warehouse/ingestion.duckdb
+
+clean:  ## Remove build output and the landing cache (keeps .venv, data and the warehouse)
 	rm -rf target logs
+	rm -f "$(CUSTOMER_LIFECYCLE_INGESTION_DB)" "$(CUSTOMER_LIFECYCLE_INGESTION_DB).wal"

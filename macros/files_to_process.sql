@@ -34,3 +34,17 @@
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#-
+    The distinct source_file values of `relation`, queried when the model is
+    compiled; none when it does not exist yet (dbt compile on an empty
+    warehouse, a unit test).
+-#}
+{% macro files_holding(relation) -%}
+    {%- if not execute or relation.schema is none or load_relation(relation) is none -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set query = 'select distinct source_file from ' ~ relation ~ ' order by 1' -%}
+    {{ return(run_query(query).columns[0].values() | list) }}
+{%- endmacro %}

@@ -11,7 +11,11 @@
     for choosing the reader.
 -#}
 {% macro transactions_path() -%}
-    {%- set location = source('retail', 'transactions').external or "''" -%}
+    {%- set location = source('retail', 'transactions').external -%}
+    {#- Not a string while dbt parses, nor in a unit test or sqlfluff's templater. -#}
+    {%- if location is not string -%}
+        {{ return('') }}
+    {%- endif -%}
     {{ return(location[1:-1] | replace("''", "'")) }}
 {%- endmacro %}
 
@@ -66,6 +70,9 @@
     checks that every macro of macros/ingestion is listed.
 -#}
 {% macro ingestion_fingerprint() -%}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
     {%- set parts = [
         split_fields('line', 'delimiter', 'allow_quotes'),
         may_have_padded_fields('line', 'delimiter_then_space', 'space_then_delimiter'),

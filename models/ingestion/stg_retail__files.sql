@@ -72,28 +72,28 @@ headers as (
         header_lines.file_bytes,
         make_timestamp(header_lines.modified_us) as modified_at,
         {%- if is_parquet_input() %}
-        'parquet' as file_format,
-        chr(31) as field_delimiter,
+            'parquet' as file_format,
+            chr(31) as field_delimiter,
         {%- else %}
-        'csv' as file_format,
-        -- The delimiter is the candidate that occurs most often in the
-        -- header; a tie (such as a one-column header) falls back to the comma.
-        case greatest(
-            {%- for candidate in delimiter_candidates() %}
-                length(header_lines.header_line)
-                - length(replace(header_lines.header_line, {{ candidate.sql }}, ''))
-                {{- ',' if not loop.last }}
-            {%- endfor %}
-        )
-            when 0 then ','
-            {%- for candidate in delimiter_candidates() %}
-                when
+            'csv' as file_format,
+            -- The delimiter is the candidate that occurs most often in the
+            -- header; a tie (such as a one-column header) falls back to the comma.
+            case greatest(
+                {%- for candidate in delimiter_candidates() %}
                     length(header_lines.header_line)
                     - length(replace(header_lines.header_line, {{ candidate.sql }}, ''))
-                    then {{ candidate.sql }}
-            {%- endfor %}
-            else ','
-        end as field_delimiter,
+                    {{- ',' if not loop.last }}
+                {%- endfor %}
+            )
+                when 0 then ','
+                {%- for candidate in delimiter_candidates() %}
+                    when
+                        length(header_lines.header_line)
+                        - length(replace(header_lines.header_line, {{ candidate.sql }}, ''))
+                        then {{ candidate.sql }}
+                {%- endfor %}
+                else ','
+            end as field_delimiter,
         {%- endif %}
         header_lines.header_line,
         hash(
@@ -121,6 +121,16 @@ header_cells as (
 
 ),
 
+alias_keys as (
+
+    -- Spellings that differ only in case or spacing share a key.
+    select distinct
+        header_key,
+        canonical_column
+    from column_aliases
+
+),
+
 mapped_cells as (
 
     select
@@ -129,13 +139,7 @@ mapped_cells as (
         header_cells.header_cell,
         alias_keys.canonical_column
     from header_cells
-    left join (
-        -- Spellings that differ only in case or spacing share a key.
-        select distinct
-            header_key,
-            canonical_column
-        from column_aliases
-    ) as alias_keys
+    left join alias_keys
         on header_cells.header_key = alias_keys.header_key
 
 ),
@@ -159,6 +163,17 @@ positions as (
 
 ),
 
+required_columns as (
+
+    select
+        canonical_column,
+        string_agg(header_name, ' or ' order by header_name) as accepted_headers
+    from column_aliases
+    where is_required
+    group by canonical_column
+
+),
+
 missing_columns as (
 
     select
@@ -168,14 +183,7 @@ missing_columns as (
             order by required_columns.canonical_column
         ) as missing_columns
     from positions
-    cross join (
-        select
-            canonical_column,
-            string_agg(header_name, ' or ' order by header_name) as accepted_headers
-        from column_aliases
-        where is_required
-        group by canonical_column
-    ) as required_columns
+    cross join required_columns
     left join mapped_cells
         on
             positions.source_file = mapped_cells.source_file

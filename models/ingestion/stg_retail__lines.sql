@@ -88,13 +88,13 @@ trimmed as (
         field_values,
         len(field_values) as field_count,
         may_have_padded_fields,
-        {%- for column in canonical_columns() %}
-            case
-                when may_have_padded_fields
-                    then trim(field_values[{{ column }}_position])
-                else field_values[{{ column }}_position]
-            end as {{ column }}_trimmed{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- for column in canonical_columns() %}
+        case
+            when may_have_padded_fields
+                then trim(field_values[{{ column }}_position])
+            else field_values[{{ column }}_position]
+        end as {{ column }}_trimmed{{ ',' if not loop.last }}
+    {%- endfor %}
     from split_lines
 
 ),
@@ -103,10 +103,10 @@ extracted as (
 
     select
         *,
-        {%- for column in canonical_columns() %}
-            {{ null_if_token(column ~ '_trimmed') }} as {{ column }}_text
-            {{- ',' if not loop.last }}
-        {%- endfor %}
+    {%- for column in canonical_columns() %}
+        {{ null_if_token(column ~ '_trimmed') }} as {{ column }}_text
+        {{- ',' if not loop.last }}
+    {%- endfor %}
     from trimmed
 
 ),

@@ -126,13 +126,8 @@ lines_{{ loop.index }} as (
 
 physical_lines as (
 
-    {% for file in files -%}
-    select * from header_{{ loop.index }}
-    union all
-    select * from lines_{{ loop.index }}
-    {{ 'union all' if not loop.last }}
-    {% else -%}
-    -- The input path matches no file: stg_retail__files says so.
+    -- Typed and empty: all there is when the input path matches no file,
+    -- which stg_retail__files reports.
     select
         null::varchar as source_file,
         null::bigint as file_bytes,
@@ -141,6 +136,11 @@ physical_lines as (
         null::boolean as is_header,
         null::varchar as raw_line
     where false
+    {%- for file in files %}
+    union all
+    select * from header_{{ loop.index }}
+    union all
+    select * from lines_{{ loop.index }}
     {%- endfor %}
 
 )

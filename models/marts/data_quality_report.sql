@@ -43,10 +43,10 @@ duplicate_counts as (
     -- their own file's summary, moved to rejected here.
     select
         count(*) as duplicate_lines,
-        {%- for transaction_type in transaction_types() %}
-            count(*) filter (where transaction_type = '{{ transaction_type }}')
-                as duplicate_{{ transaction_type }}_lines{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- for transaction_type in transaction_types() %}
+        count(*) filter (where transaction_type = '{{ transaction_type }}')
+            as duplicate_{{ transaction_type }}_lines{{ ',' if not loop.last }}
+    {%- endfor %}
     from duplicates
 
 ),
@@ -64,7 +64,7 @@ line_summary as (
         {%- for reason in rejection_reasons() %}
             cast(coalesce(sum(source_files.rejected_{{ reason }}), 0) as bigint)
             {%- if reason == 'duplicate_line' %}
-            + any_value(duplicate_counts.duplicate_lines)
+                + any_value(duplicate_counts.duplicate_lines)
             {%- endif %}
                 as rejected_{{ reason }},
         {%- endfor %}

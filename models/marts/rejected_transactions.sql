@@ -7,10 +7,7 @@
     model is compiled (none before the duplicates exist).
 -#}
 
-{%- set duplicates_relation = load_relation(ref('int_duplicate_lines_found')) if execute else none %}
-{%- set files_with_duplicates = run_query(
-    'select distinct source_file from ' ~ duplicates_relation ~ ' order by 1'
-).columns[0].values() if duplicates_relation is not none else [] %}
+{%- set files_with_duplicates = files_holding(ref('int_duplicate_lines_found')) %}
 
 with
 

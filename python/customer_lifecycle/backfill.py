@@ -24,7 +24,7 @@ from typing import Any
 from tqdm import tqdm
 
 from customer_lifecycle.dbt import DbtError, run_dbt
-from customer_lifecycle.publish import build_env, staged_warehouse
+from customer_lifecycle.publish import PRODUCTION_BUILD, build_env, staged_warehouse
 
 
 def month_starts(start: date, end: date, step_months: int = 1) -> Iterator[date]:
@@ -62,7 +62,7 @@ def backfill(dates: list[date], extra_vars: dict[str, Any], progress: bool = Tru
             )
         if progress:
             print("Rebuilding the current marts and testing the history...", file=sys.stderr)
-        run_dbt(["build", "--select", "tag:history+"], extra_vars or None, env=env)
+        run_dbt([*PRODUCTION_BUILD, "--select", "tag:history+"], extra_vars or None, env=env)
 
 
 def main(argv: list[str] | None = None) -> int:

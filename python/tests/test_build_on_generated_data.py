@@ -265,7 +265,9 @@ def test_analyses_compile_and_run(built: BuildResult, generated_csv: Path) -> No
     env = dbt_env(built.db.parent, generated_csv)
     run_dbt(["compile", "--select", "path:analyses"], env=env)
     compiled = sorted(
-        (Path(env["DBT_TARGET_PATH"]) / "compiled" / "customer_lifecycle" / "analyses").glob("*.sql")
+        (Path(env["DBT_TARGET_PATH"]) / "compiled" / "customer_lifecycle" / "analyses").glob(
+            "*.sql"
+        )
     )
     assert {path.stem for path in compiled} == {
         path.stem for path in (PROJECT_ROOT / "analyses").glob("*.sql")
@@ -288,10 +290,7 @@ def test_line_numbers_point_at_the_lines_of_the_file(
     rejected = built.query("select source_line_number, raw_line from marts.rejected_transactions")
     assert rejected
     assert all(file_lines[number - 1] == raw_line for number, raw_line in rejected)
-    accepted = built.query(
-        "select source_line_number, invoice_id, stock_code"
-        f" from {ACCEPTED}"
-    )
+    accepted = built.query(f"select source_line_number, invoice_id, stock_code from {ACCEPTED}")
     assert all(
         file_lines[number - 1].startswith(f"{invoice_id},{stock_code},")
         for number, invoice_id, stock_code in accepted

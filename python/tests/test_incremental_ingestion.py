@@ -1,15 +1,28 @@
-"""Incremental ingestion: with staging kept in a file, a build parses only the files it has not.
+"""Incremental ingestion: a build parses only the files its landing cache does not hold yet.
 
 Each test builds a folder of monthly files, changes the folder, and builds again into the same
-warehouse and staging file, as an analytics engineer would with CUSTOMER_LIFECYCLE_STAGING_DB
-set. The marts must then equal those of one build of the final folder from scratch.
+warehouse and ingestion database, as `make build` does with no setting at all. The marts must
+then equal those of one build of the final folder from scratch. Which files a build parsed is
+read off the SQL dbt compiled for the landing cache (target/compiled), which names them.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+from decimal import Decimal
 from pathlib import Path
 
-from conftest import HEADER, BuildResult, assert_report_balances, run_dbt_build, write_lines
+from conftest import (
+    HEADER,
+    PROJECT_ROOT,
+    SHARED_DBT_DIR,
+    BuildResult,
+    assert_report_balances,
+    run_dbt_build,
+    write_lines,
+)
 
 # One as-of date for every build, so that the snapshot history of a warehouse built twice holds
 # the same single snapshot as one built once.
@@ -26,8 +39,7 @@ FEBRUARY = [
     "489500,22633,HAND WARMER UNION JACK,6,2010-02-01 09:06:00,1.85,13078.0,United Kingdom",
     "489501,22633,HAND WARMER UNION JACK,6,2010-02-02 09:06:00,1.85,,United Kingdom",
 ]
-# Line 2 repeats a January line word for word: a duplicate, though January was parsed by an
-# earlier build whose text is no longer kept.
+# Line 2 repeats a January line word for word: a duplicate of a line in another file.
 MARCH = [
     HEADER,
     JANUARY[3],
@@ -53,6 +65,16 @@ MARTS = [
     "segment_summary",
 ]
 
+CACHE_SQL = (
+    SHARED_DBT_DIR
+    / "target"
+    / "compiled"
+    / "customer_lifecycle"
+    / "models"
+    / "validation"
+    / "int_transaction_lines_validated.sql"
+)
+
 
 def _build(workdir: Path, months: Path, dbt_vars: dict[str, object]) -> BuildResult:
     workdir.mkdir(exist_ok=True)
@@ -60,17 +82,15 @@ def _build(workdir: Path, months: Path, dbt_vars: dict[str, object]) -> BuildRes
 
 
 def _rows(result: BuildResult, mart: str) -> list[tuple[object, ...]]:
+    # file_key names the file and its settings, not the build: equal builds give equal keys.
     return result.query(f"select * from marts.{mart} order by all")
 
 
 def _parsed_files(result: BuildResult) -> set[str]:
-    """The files whose lines the last build read."""
-    return {
-        row[0]
-        for row in result.query(
-            "select distinct source_file from scratch.staging.stg_retail__raw_lines"
-        )
-    }
+    """The files the last build parsed, as the SQL it compiled for the landing cache names them."""
+    assert result.returncode == 0, result.output
+    text = CACHE_SQL.read_text()
+    return set(re.findall(r"'([^']+\.csv)'", text))
 
 
 def _assert_same_marts(built_twice: BuildResult, built_once: BuildResult) -> None:
@@ -93,28 +113,34 @@ def test_a_new_month_is_the_only_file_parsed_and_the_marts_match_a_full_build(
     assert_report_balances(second, data_lines=8)
     assert _parsed_files(second) == {str(march)}
     assert second.query(
-        "select source_file, source_line_number, rejection_reason from marts.rejected_transactions"
-        " order by all"
+        "select source_file, source_line_number, rejection_reason, rejection_detail"
+        " from marts.rejected_transactions order by all"
     ) == [
-        (str(months / "2010-02.csv"), 3, "missing_customer_id"),
-        (str(march), 2, "duplicate_line"),
+        (str(months / "2010-02.csv"), 3, "missing_customer_id", "no customer id"),
+        (str(march), 2, "duplicate_line", f"same text as line 4 of {months / '2010-01.csv'}"),
     ]
+    # The text of a line repeated from another file is read back from its file.
+    assert (
+        second.scalar(
+            "select raw_line from marts.rejected_transactions where rejection_reason = 'duplicate_line'"
+        )
+        == (JANUARY[3])
+    )
     assert second.scalar("select input_files from marts.data_quality_report") == 3
 
     once = _build(tmp_path / "once", months, AS_OF)
     assert_report_balances(once, data_lines=8)
     _assert_same_marts(second, once)
 
-    # Nothing new: nothing is read, and nothing changes.
+    # Nothing new: nothing is parsed, and nothing changes.
     third = _build(tmp_path / "warehouse", months, AS_OF)
-    assert third.returncode == 0, third.output
     assert _parsed_files(third) == set()
     _assert_same_marts(third, once)
 
 
-def test_a_changed_earlier_file_renews_every_later_one(tmp_path: Path) -> None:
+def test_a_changed_or_removed_file_gives_the_marts_of_a_fresh_build(tmp_path: Path) -> None:
     months = tmp_path / "months"
-    write_lines(months / "2010-01.csv", JANUARY)
+    january = write_lines(months / "2010-01.csv", JANUARY)
     write_lines(months / "2010-02.csv", FEBRUARY)
     march = write_lines(months / "2010-03.csv", MARCH)
     first = _build(tmp_path / "warehouse", months, AS_OF)
@@ -123,35 +149,52 @@ def test_a_changed_earlier_file_renews_every_later_one(tmp_path: Path) -> None:
         "select source_file, source_line_number, rejection_reason from marts.rejected_transactions"
     )
 
-    # January loses the line that March repeats. February is unchanged, but it comes after
-    # January, so it is parsed again along with March, whose line 2 is now the first of its text.
-    write_lines(months / "2010-01.csv", JANUARY[:3])
+    # January loses the line that March repeats. Only January is parsed again: each file's
+    # lines depend on that file alone, and March's line 2 is now the first of its text.
+    write_lines(january, JANUARY[:3])
     second = _build(tmp_path / "warehouse", months, AS_OF)
     assert_report_balances(second, data_lines=7)
-    assert _parsed_files(second) == {
-        str(months / "2010-01.csv"),
-        str(months / "2010-02.csv"),
-        str(march),
-    }
+    assert _parsed_files(second) == {str(january)}
     assert second.query(
         "select source_file, source_line_number, rejection_reason from marts.rejected_transactions"
     ) == [(str(months / "2010-02.csv"), 3, "missing_customer_id")]
+    _assert_same_marts(second, _build(tmp_path / "changed", months, AS_OF))
 
-    # A file taken out of the input takes its rows with it.
+    # A file taken out of the input takes its rows with it; nothing is parsed.
     (months / "2010-02.csv").unlink()
     third = _build(tmp_path / "warehouse", months, AS_OF)
     assert_report_balances(third, data_lines=5)
+    assert _parsed_files(third) == set()
     assert third.scalar("select count(*) from marts.rejected_transactions") == 0
-    assert (
-        third.scalar(
-            "select count(*) from scratch.staging.stg_retail__source_files"
-            f" where source_file = '{months / '2010-02.csv'}'"
-        )
-        == 0
+    _assert_same_marts(third, _build(tmp_path / "removed", months, AS_OF))
+
+
+def test_a_file_with_the_same_path_size_and_time_is_not_read_again(tmp_path: Path) -> None:
+    """The cache key is the file's path, size and modification time; a touch renews it."""
+    months = tmp_path / "months"
+    january = write_lines(months / "2010-01.csv", JANUARY)
+    first = _build(tmp_path / "warehouse", months, AS_OF)
+    january_sales = 12 * Decimal("6.95") + 12 * Decimal("6.75")
+    assert first.scalar("select sum(gross_revenue) from marts.customer_features") == (
+        january_sales + 12 * Decimal("2.55")
     )
 
-    once = _build(tmp_path / "once", months, AS_OF)
-    _assert_same_marts(third, once)
+    # The same number of bytes, another price, and the old modification time put back.
+    stat = january.stat()
+    write_lines(january, [*JANUARY[:3], JANUARY[3].replace(",2.55,", ",9.55,")])
+    os.utime(january, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    cached = _build(tmp_path / "warehouse", months, AS_OF)
+    assert _parsed_files(cached) == set()
+    assert cached.scalar("select sum(gross_revenue) from marts.customer_features") == (
+        january_sales + 12 * Decimal("2.55")
+    )
+
+    os.utime(january, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000))
+    renewed = _build(tmp_path / "warehouse", months, AS_OF)
+    assert _parsed_files(renewed) == {str(january)}
+    assert renewed.scalar("select sum(gross_revenue) from marts.customer_features") == (
+        january_sales + 12 * Decimal("9.55")
+    )
 
 
 def test_a_changed_parsing_setting_parses_every_file_again(tmp_path: Path) -> None:
@@ -169,3 +212,23 @@ def test_a_changed_parsing_setting_parses_every_file_again(tmp_path: Path) -> No
     assert_report_balances(second, data_lines=5)
     assert _parsed_files(second) == {str(months / "2010-01.csv"), str(months / "2010-02.csv")}
     assert second.scalar("select count(*) from marts.rejected_transactions") == 0
+
+
+def test_make_clean_drops_the_cache(tmp_path: Path) -> None:
+    months = tmp_path / "months"
+    write_lines(months / "2010-01.csv", JANUARY)
+    built = _build(tmp_path / "warehouse", months, AS_OF)
+    assert built.returncode == 0, built.output
+    assert built.ingestion_db.exists()
+    subprocess.run(
+        ["make", "clean"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "CUSTOMER_LIFECYCLE_INGESTION_DB": str(built.ingestion_db)},
+        check=True,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert not built.ingestion_db.exists()
+    assert built.db.exists()
+    again = _build(tmp_path / "warehouse", months, AS_OF)
+    assert _parsed_files(again) == {str(months / "2010-01.csv")}

@@ -92,9 +92,10 @@ def test_latin1_descriptions_are_decoded(build, tmp_path: Path) -> None:
     )
     result = build(path)
     assert_report_balances(result, data_lines=2)
-    assert result.query(
-        f"select description from {PARSED} order by source_line_number"
-    ) == [("CAFÉ CRÈME BOWL",), ("SMØRREBRØD PLATE",)]
+    assert result.query(f"select description from {PARSED} order by source_line_number") == [
+        ("CAFÉ CRÈME BOWL",),
+        ("SMØRREBRØD PLATE",),
+    ]
 
 
 def test_utf8_descriptions_are_decoded(build, tmp_path: Path) -> None:
@@ -104,9 +105,7 @@ def test_utf8_descriptions_are_decoded(build, tmp_path: Path) -> None:
     )
     result = build(path)
     assert_report_balances(result, data_lines=1)
-    assert result.scalar(f"select description from {PARSED}") == (
-        "CAFÉ CRÈME BOWL ø"
-    )
+    assert result.scalar(f"select description from {PARSED}") == ("CAFÉ CRÈME BOWL ø")
 
 
 def test_semicolon_old_header_and_crlf_are_accepted(build, tmp_path: Path) -> None:
@@ -143,9 +142,7 @@ def test_na_or_empty_customer_id_is_rejected(build, tmp_path: Path) -> None:
     result = build(path, LENIENT)
     assert_report_balances(result, data_lines=3)
     assert rejections(result) == {3: "missing_customer_id", 4: "missing_customer_id"}
-    assert (
-        result.scalar(f"select customer_id from {ACCEPTED}") == "13085"
-    )
+    assert result.scalar(f"select customer_id from {ACCEPTED}") == "13085"
 
 
 def test_every_date_format_parses_to_the_right_timestamp(build, tmp_path: Path) -> None:
@@ -161,8 +158,7 @@ def test_every_date_format_parses_to_the_right_timestamp(build, tmp_path: Path) 
     result = build(path)
     assert_report_balances(result, data_lines=3)
     assert result.query(
-        f"select invoiced_at, invoice_date from {ACCEPTED}"
-        " order by source_line_number"
+        f"select invoiced_at, invoice_date from {ACCEPTED} order by source_line_number"
     ) == [
         (datetime(2010, 12, 1, 8, 26), datetime(2010, 12, 1).date()),
         (datetime(2011, 2, 20, 11, 39), datetime(2011, 2, 20).date()),
@@ -197,9 +193,11 @@ def test_broken_lines_are_rejected_with_their_line_number(build, tmp_path: Path)
         9: "unparseable_number",
     }
     # The unclosed quote on line 5 does not swallow line 6.
-    assert result.query(
-        f"select source_line_number from {ACCEPTED} order by 1"
-    ) == [(2,), (6,), (10,)]
+    assert result.query(f"select source_line_number from {ACCEPTED} order by 1") == [
+        (2,),
+        (6,),
+        (10,),
+    ]
     raw = result.scalar(
         "select raw_line from marts.rejected_transactions where source_line_number = 5"
     )
@@ -278,8 +276,7 @@ def test_a_glob_reads_every_file_with_its_own_line_numbers(build, tmp_path: Path
     assert_report_balances(result, data_lines=4)
     assert result.scalar("select input_files from marts.data_quality_report") == 2
     assert result.query(
-        "select source_file, source_line_number, invoice_id"
-        f" from {ACCEPTED} order by 1, 2"
+        f"select source_file, source_line_number, invoice_id from {ACCEPTED} order by 1, 2"
     ) == [
         (str(tmp_path / "monthly" / "2009-12.csv"), 2, "489434"),
         (str(tmp_path / "monthly" / "2009-12.csv"), 3, "489434"),

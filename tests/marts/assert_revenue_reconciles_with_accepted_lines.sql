@@ -74,12 +74,12 @@ with_total as (
     union all
     select
         '(total)' as customer_id,
-        sum(lines_gross_revenue),
-        sum(features_gross_revenue),
-        sum(lines_returned_revenue),
-        sum(features_returned_revenue),
-        sum(lines_net_revenue),
-        sum(features_net_revenue)
+        sum(lines_gross_revenue) as lines_gross_revenue,
+        sum(features_gross_revenue) as features_gross_revenue,
+        sum(lines_returned_revenue) as lines_returned_revenue,
+        sum(features_returned_revenue) as features_returned_revenue,
+        sum(lines_net_revenue) as lines_net_revenue,
+        sum(features_net_revenue) as features_net_revenue
     from per_customer
 
 )
