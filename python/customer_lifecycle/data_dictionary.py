@@ -26,10 +26,14 @@ from customer_lifecycle.paths import PROJECT_ROOT
 
 Node = Mapping[str, Any]
 
-# Model groups, in page order, keyed by the folder under models/.
+# Model groups, in page order (the product's flow), keyed by the folder under models/.
 MODEL_GROUPS: tuple[tuple[str, str], ...] = (
-    ("staging", "Staging models"),
-    ("intermediate", "Intermediate models"),
+    ("ingestion", "Ingestion models"),
+    ("validation", "Validation models"),
+    ("features", "Feature models"),
+    ("segments", "Segment models"),
+    ("risk", "Risk models"),
+    ("decisions", "Decision models"),
     ("marts", "Marts"),
 )
 OTHER_MODELS = "Other models"
@@ -106,10 +110,10 @@ def _render_node(node: Node) -> list[str]:
     lines = [f"### {node['name']}", "", _paragraph(node.get("description")), ""]
     lines.append(f"- Materialization: `{config.get('materialized')}`")
     if config.get("database"):
-        # Configured only on staging, which lives in the attached database (profiles.yml).
+        # Configured only on the line-grain models, which live in the attached database.
         lines.append(
-            f"- Schema: `{config['database']}.{node['schema']}` (an attached database, in memory"
-            " during the build: not in the warehouse file)"
+            f"- Schema: `{config['database']}.{node['schema']}` (the attached ingestion database,"
+            " the landing cache: not in the warehouse file)"
         )
     else:
         lines.append(f"- Schema: `{node['schema']}`")

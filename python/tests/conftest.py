@@ -24,6 +24,10 @@ PARSED = "ingestion.staging.stg_retail__lines"
 # Every test build shares one target folder, so that each reuses dbt's parse of the project
 # (about 4 s a build) instead of parsing it again.
 SHARED_DBT_DIR = Path(tempfile.mkdtemp(prefix="customer_lifecycle_dbt_"))
+# A test that forgets to name its landing cache must not write the developer's own.
+os.environ.setdefault(
+    "CUSTOMER_LIFECYCLE_INGESTION_DB", str(SHARED_DBT_DIR / "unnamed_ingestion.duckdb")
+)
 
 
 @dataclass(frozen=True)

@@ -58,33 +58,33 @@ TINY_MANIFEST: dict[str, Any] = {
             "package_name": "shop",
             "resource_type": "model",
             "name": "stg_erp__orders",
-            "fqn": ["shop", "staging", "erp", "stg_erp__orders"],
+            "fqn": ["shop", "ingestion", "erp", "stg_erp__orders"],
             "schema": "staging",
             "description": "",
             "config": {"materialized": "view", "contract": {"enforced": False}},
-            "original_file_path": "models/staging/erp/stg_erp__orders.sql",
+            "original_file_path": "models/ingestion/erp/stg_erp__orders.sql",
             "columns": {},
         },
         "model.shop.int_orders_joined": {
             "package_name": "shop",
             "resource_type": "model",
             "name": "int_orders_joined",
-            "fqn": ["shop", "intermediate", "int_orders_joined"],
+            "fqn": ["shop", "features", "int_orders_joined"],
             "schema": "intermediate",
             "description": "Orders with their lines.",
             "config": {"materialized": "view", "contract": {"enforced": False}},
-            "original_file_path": "models/intermediate/int_orders_joined.sql",
+            "original_file_path": "models/features/int_orders_joined.sql",
             "columns": {"order_id": _column("order_id", "The order.")},
         },
         "model.shop.a_stg_first": {
             "package_name": "shop",
             "resource_type": "model",
             "name": "a_stg_first",
-            "fqn": ["shop", "staging", "a_stg_first"],
+            "fqn": ["shop", "ingestion", "a_stg_first"],
             "schema": "staging",
             "description": "Sorted first.",
             "config": {"materialized": "table", "contract": {"enforced": False}},
-            "original_file_path": "models/staging/a_stg_first.sql",
+            "original_file_path": "models/ingestion/a_stg_first.sql",
             "columns": {},
         },
         "seed.shop.rules": {
@@ -165,7 +165,7 @@ One row per rule.
 | `rule_id` | `integer` | The rule. |
 | `label` |  | What it says. |
 
-## Staging models
+## Ingestion models
 
 ### a_stg_first
 
@@ -174,7 +174,7 @@ Sorted first.
 - Materialization: `table`
 - Schema: `staging`
 - Contract enforced: no
-- Defined in: `models/staging/a_stg_first.sql`
+- Defined in: `models/ingestion/a_stg_first.sql`
 
 _No columns documented._
 
@@ -185,11 +185,11 @@ _No description._
 - Materialization: `view`
 - Schema: `staging`
 - Contract enforced: no
-- Defined in: `models/staging/erp/stg_erp__orders.sql`
+- Defined in: `models/ingestion/erp/stg_erp__orders.sql`
 
 _No columns documented._
 
-## Intermediate models
+## Feature models
 
 ### int_orders_joined
 
@@ -198,7 +198,7 @@ Orders with their lines.
 - Materialization: `view`
 - Schema: `intermediate`
 - Contract enforced: no
-- Defined in: `models/intermediate/int_orders_joined.sql`
+- Defined in: `models/features/int_orders_joined.sql`
 
 | Column | Data type | Description |
 | --- | --- | --- |

@@ -325,6 +325,8 @@ def test_relative_paths_are_read_from_the_project_root(tmp_path: Path) -> None:
         [
             str(DBT),
             "build",
+            "--exclude-resource-type",
+            "unit_test",
             "--project-dir",
             str(PROJECT_ROOT),
             "--profiles-dir",
@@ -334,6 +336,9 @@ def test_relative_paths_are_read_from_the_project_root(tmp_path: Path) -> None:
         env={
             **os.environ,
             "CUSTOMER_LIFECYCLE_DB": os.path.relpath(database, PROJECT_ROOT),
+            "CUSTOMER_LIFECYCLE_INGESTION_DB": os.path.relpath(
+                database.with_name("ingestion.duckdb"), PROJECT_ROOT
+            ),
             "CUSTOMER_LIFECYCLE_TRANSACTIONS": os.path.relpath(csv, PROJECT_ROOT),
             "DBT_TARGET_PATH": str(tmp_path / "target"),
             "DBT_LOG_PATH": str(tmp_path / "logs"),

@@ -54,6 +54,7 @@ class Workspace:
         return {
             **os.environ,
             "CUSTOMER_LIFECYCLE_DB": str(self.published),
+            "CUSTOMER_LIFECYCLE_INGESTION_DB": str(self.folder / "ingestion.duckdb"),
             "CUSTOMER_LIFECYCLE_TRANSACTIONS": str(transactions),
             "DBT_TARGET_PATH": str(self.folder / "target"),
             "DBT_LOG_PATH": str(self.folder / "logs"),
@@ -199,9 +200,9 @@ def test_a_killed_build_leaves_the_published_file_readable(
         start_new_session=True,
     )
     try:
-        # Kill it in the middle: once dbt has built a model into the staged copy (staging is
-        # in memory, so the first model written to the file is an intermediate one).
-        first_model_in_file = b"OK created sql table model intermediate.int_rejected_share_checked"
+        # Kill it in the middle: once dbt has built a customer model into the staged copy (the
+        # lines and the landing cache are in the ingestion database).
+        first_model_in_file = b"OK created sql table model intermediate.int_as_of_dates_resolved"
         for _ in range(1200):
             with log.open("rb") as handle:
                 handle.seek(log_size)
