@@ -143,9 +143,12 @@
 
 {#-
     How many ranges of lines of one large CSV file are read at the same
-    time (stg_retail__raw_lines): DuckDB's thread count, which
-    CUSTOMER_LIFECYCLE_THREADS sets in profiles.yml.
+    time (stg_retail__raw_lines): as many as DuckDB has threads (one per
+    core, or CUSTOMER_LIFECYCLE_THREADS).
 -#}
 {% macro read_ranges_per_file() -%}
-    {{ return(env_var('CUSTOMER_LIFECYCLE_THREADS', '4') | int) }}
+    {%- if not execute -%}
+        {{ return(1) }}
+    {%- endif -%}
+    {{ return(run_query("select current_setting('threads')").columns[0].values()[0] | int) }}
 {%- endmacro %}

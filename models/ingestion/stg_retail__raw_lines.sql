@@ -19,6 +19,7 @@
 -#}
 
 {%- set files = input_files() %}
+{%- set thread_count = read_ranges_per_file() if files else 1 %}
 
 with
 
@@ -58,7 +59,7 @@ lines_{{ loop.index }} as (
 ),
 {%- else %}
 {%- set sample = sample_csv_file(file.source_file) %}
-{%- set ranges = [1, [read_ranges_per_file(), (file.file_bytes / var('csv_range_min_bytes')) | round(0, 'ceil') | int] | min] | max %}
+{%- set ranges = [1, [thread_count, (file.file_bytes / var('csv_range_min_bytes')) | round(0, 'ceil') | int] | min] | max %}
 {%- set range_lines = (file.file_bytes / sample.line_bytes / ranges) | round(0, 'ceil') | int %}
 
 header_{{ loop.index }} as (

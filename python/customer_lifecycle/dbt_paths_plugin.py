@@ -17,6 +17,8 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 from customer_lifecycle.paths import INGESTION_DB_ENV, PROJECT_ROOT, anchored
 from customer_lifecycle.publish import BUILD_DB_ENV
 
+THREADS_ENV = "CUSTOMER_LIFECYCLE_THREADS"
+
 
 class Plugin(BasePlugin):
     def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
@@ -29,6 +31,10 @@ class Plugin(BasePlugin):
             if attachment.alias == "ingestion":
                 attachment.path = os.environ.get(INGESTION_DB_ENV) or attachment.path
             attachment.path = anchored(attachment.path)
+        # DuckDB runs one thread per core unless told otherwise; a profile setting could only
+        # replace that default with a fixed number.
+        if os.environ.get(THREADS_ENV):
+            creds.settings = {**(creds.settings or {}), "threads": os.environ[THREADS_ENV]}
 
     def configure_cursor(self, cursor: Any) -> None:
         # DuckDB looks for relative input files (read_csv, read_parquet, glob) in these folders.

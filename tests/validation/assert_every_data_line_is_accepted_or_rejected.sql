@@ -1,9 +1,9 @@
 -- Row conservation, per input file: every data line the landing cache holds
 -- for the file is either accepted (int_transactions_accepted) or rejected
--- (marts.rejected_transactions), never both and never neither. Protects the
--- joins and the duplicate handling between the cache and the two outputs
--- from silently losing or doubling lines. Returns a row per file whose
--- counts differ.
+-- (marts.rejected_transactions), once: never both, never twice, never
+-- neither. Protects the joins and the duplicate handling between the cache
+-- and the two outputs from silently losing or doubling lines. Returns a row
+-- per file whose counts differ.
 
 with
 
@@ -28,7 +28,8 @@ lines_accepted as (
 
     select
         source_file,
-        count(*) as line_count
+        count(*) as line_count,
+        count(distinct source_line_number) as line_numbers
     from {{ ref('int_transactions_accepted') }}
     group by source_file
 
@@ -38,7 +39,8 @@ lines_rejected as (
 
     select
         source_file,
-        count(*) as line_count
+        count(*) as line_count,
+        count(distinct source_line_number) as line_numbers
     from {{ ref('rejected_transactions') }}
     group by source_file
 
@@ -51,7 +53,9 @@ compared as (
             as source_file,
         coalesce(lines_read.data_lines, 0) as lines_read,
         coalesce(lines_accepted.line_count, 0) as lines_accepted,
-        coalesce(lines_rejected.line_count, 0) as lines_rejected
+        coalesce(lines_rejected.line_count, 0) as lines_rejected,
+        coalesce(lines_accepted.line_numbers, 0) as accepted_line_numbers,
+        coalesce(lines_rejected.line_numbers, 0) as rejected_line_numbers
     from lines_read
     full outer join lines_accepted
         on lines_read.source_file = lines_accepted.source_file
@@ -62,4 +66,8 @@ compared as (
 
 select *
 from compared
-where lines_read <> lines_accepted + lines_rejected
+where
+    lines_read <> lines_accepted + lines_rejected
+    -- A line number twice on one side is a line counted twice.
+    or lines_accepted <> accepted_line_numbers
+    or lines_rejected <> rejected_line_numbers
