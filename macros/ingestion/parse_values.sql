@@ -97,31 +97,20 @@
 {#-
     A whole number, written as such or with only zeros after the point
     (6, -2, 6.0, as float exports write it): 1.5 or 1.00001 is no quantity.
-    Text of signs and digits alone, nearly every value, is cast without the
-    regular expression.
 -#}
 {% macro parse_whole_number(text) -%}
     case
-        when ltrim({{ text }}, '+-0123456789') = ''
-            then try_cast({{ text }} as integer)
         when regexp_full_match({{ text }}, '[+-]?[0-9]{1,9}([.]0*)?')
             then cast(cast({{ text }} as decimal(18, 4)) as integer)
     end
 {%- endmacro %}
 
 
-{#-
-    Customer IDs are text; exports via pandas write 13085 as 13085.0, which
-    is cut without the regular expression.
--#}
+{#- Customer IDs are text; exports via pandas write 13085 as 13085.0. -#}
 {% macro normalise_customer_id(text) -%}
     case
-        when not contains({{ text }}, '.') then {{ text }}
-        when
-            ends_with({{ text }}, '.0')
-            and length({{ text }}) > 2
-            and ltrim(left({{ text }}, -2), '0123456789') = ''
-            then left({{ text }}, -2)
-        else regexp_replace({{ text }}, '^([0-9]+)\.0+$', '\1')
+        when contains({{ text }}, '.')
+            then regexp_replace({{ text }}, '^([0-9]+)\.0+$', '\1')
+        else {{ text }}
     end
 {%- endmacro %}
