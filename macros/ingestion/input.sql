@@ -59,15 +59,17 @@
 
 
 {#-
-    What a file's parsed lines depend on besides its bytes: the code and
-    the vars that turn a line into typed, validated values. It is part of
-    every file_key (stg_retail__files), so changing any of it makes the
-    next build parse every file again under the new rules. The macros are
-    rendered, not read, so an edit to any of them changes the result; the
-    rule seeds are added to the key in SQL. Edits to the ingestion and
+    What a file's parsed lines depend on besides its bytes and encoding: the
+    code and the vars that turn a line into typed, validated values. It is
+    part of every file_key (stg_retail__files), so changing any of it makes
+    the next build parse every file again under the new rules. The macros
+    are rendered, not read, so an edit to any of them, or to a macro they
+    call, changes the result; the rule seeds and each file's encoding are
+    added to the key in SQL. Edits to the SQL of the ingestion and
     validation models themselves are not seen here: after one, run
-    `make clean` (docs/architecture.md). python/tests/test_ingestion_cache.py
-    checks that every macro of macros/ingestion is listed.
+    `make clean` (README). python/tests/test_ingestion_cache.py checks that
+    every macro of macros/ingestion and macros/validation that shapes a line
+    is listed.
 -#}
 {% macro ingestion_fingerprint() -%}
     {%- if not execute -%}

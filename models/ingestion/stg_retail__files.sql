@@ -20,6 +20,7 @@ header_lines as (
         source_file,
         file_bytes,
         modified_us,
+        file_encoding,
         raw_line as header_line
     from {{ ref('stg_retail__raw_lines') }}
     where is_header
@@ -71,6 +72,7 @@ headers as (
         header_lines.source_file,
         header_lines.file_bytes,
         make_timestamp(header_lines.modified_us) as modified_at,
+        header_lines.file_encoding,
         {%- if is_parquet_input() %}
             'parquet' as file_format,
             chr(31) as field_delimiter,
@@ -96,10 +98,13 @@ headers as (
             end as field_delimiter,
         {%- endif %}
         header_lines.header_line,
+        -- The encoding a file is read with is decided from a sample of it,
+        -- so it is part of what its lines depend on.
         hash(
             header_lines.source_file,
             header_lines.file_bytes,
             header_lines.modified_us,
+            header_lines.file_encoding,
             rules_key.rules_key
         ) as file_key
     from header_lines
@@ -204,6 +209,7 @@ layouts as (
         headers.file_format,
         headers.file_bytes,
         headers.modified_at,
+        headers.file_encoding,
         headers.header_line,
         headers.field_delimiter,
         positions.header_field_count,

@@ -1,7 +1,8 @@
 {#-
     The only model that reads the input files: one row per physical line of
     every file the input path matches, with the file's size and modification
-    time from the file system's listing, in the file's own numbering (the header is
+    time from the file system's listing and the encoding it is read with, in
+    the file's own numbering (the header is
     line 1 of a CSV file; a Parquet file's column names stand in for a
     header, as line 0, and its rows are lines 1 and up). A view: nothing is
     read until a model selects from it, and then only the files it asks for.
@@ -34,6 +35,7 @@ header_{{ loop.index }} as (
         {{ path }} as source_file,
         {{ file.file_bytes }}::bigint as file_bytes,
         {{ file.modified_us }}::bigint as modified_us,
+        'parquet' as file_encoding,
         0::bigint as source_line_number,
         true as is_header,
         {{ sql_quote(columns | join('\x1f')) }} as raw_line
@@ -46,6 +48,7 @@ lines_{{ loop.index }} as (
         {{ path }} as source_file,
         {{ file.file_bytes }}::bigint as file_bytes,
         {{ file.modified_us }}::bigint as modified_us,
+        'parquet' as file_encoding,
         file_row_number + 1 as source_line_number,
         false as is_header,
         concat_ws(
@@ -70,6 +73,7 @@ header_{{ loop.index }} as (
         {{ path }} as source_file,
         {{ file.file_bytes }}::bigint as file_bytes,
         {{ file.modified_us }}::bigint as modified_us,
+        {{ sql_quote(sample.encoding) }} as file_encoding,
         1::bigint as source_line_number,
         true as is_header,
         first_line.line as raw_line
@@ -101,6 +105,7 @@ lines_{{ loop.index }} as (
         {{ path }} as source_file,
         {{ file.file_bytes }}::bigint as file_bytes,
         {{ file.modified_us }}::bigint as modified_us,
+        {{ sql_quote(sample.encoding) }} as file_encoding,
         line_number + {{ first_skipped }} as source_line_number,
         false as is_header,
         line as raw_line
@@ -133,6 +138,7 @@ physical_lines as (
         null::varchar as source_file,
         null::bigint as file_bytes,
         null::bigint as modified_us,
+        null::varchar as file_encoding,
         null::bigint as source_line_number,
         null::boolean as is_header,
         null::varchar as raw_line

@@ -1,0 +1,47 @@
+"""The landing cache's key sees every macro that shapes a parsed or validated line.
+
+`ingestion_fingerprint()` (macros/ingestion/input.sql) renders those macros and hashes the text,
+so that editing one makes the next build parse every file again. A macro added to
+macros/ingestion or macros/validation without being listed there would change lines without
+changing the key; this test names it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from conftest import PROJECT_ROOT
+
+# Macros that decide which files are read, and how, but not what a line's values become: the
+# input path and format, the file listing, the fingerprint itself, a Parquet file's columns
+# (they are its header, read again every build), the encoding sample (the encoding it decides
+# is part of each file's key, in stg_retail__files) and where a file is cut into ranges (the
+# numbering is exact wherever the cuts fall).
+NOT_IN_THE_KEY = {
+    "transactions_path",
+    "is_parquet_input",
+    "input_files",
+    "ingestion_fingerprint",
+    "parquet_columns",
+    "sample_csv_file",
+    "read_ranges_per_file",
+}
+
+
+def _macros(folder: str) -> set[str]:
+    names: set[str] = set()
+    for path in (PROJECT_ROOT / "macros" / folder).glob("*.sql"):
+        names |= set(re.findall(r"{%-?\s*macro\s+(\w+)\s*\(", path.read_text()))
+    return names
+
+
+def test_every_macro_that_shapes_a_line_is_in_the_fingerprint() -> None:
+    source = (PROJECT_ROOT / "macros" / "ingestion" / "input.sql").read_text()
+    fingerprint = source[source.index("macro ingestion_fingerprint") :]
+    fingerprint = fingerprint[: fingerprint.index("endmacro")]
+    shaping = (_macros("ingestion") | _macros("validation")) - NOT_IN_THE_KEY
+    assert shaping, "no macro found: the folders moved?"
+    missing = {name for name in shaping if not re.search(rf"\b{name}\(", fingerprint)}
+    assert missing == set()
+    # The exceptions are real macros, so the list cannot go stale unnoticed.
+    assert NOT_IN_THE_KEY <= _macros("ingestion")
