@@ -44,4 +44,4 @@ def test_every_macro_that_shapes_a_line_is_in_the_fingerprint() -> None:
     missing = {name for name in shaping if not re.search(rf"\b{name}\(", fingerprint)}
     assert missing == set()
     # The exceptions are real macros, so the list cannot go stale unnoticed.
-    assert NOT_IN_THE_KEY <= _macros("ingestion")
+    assert _macros("ingestion") >= NOT_IN_THE_KEY
