@@ -9,7 +9,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = "warehouse/customer_lifecycle.duckdb"
 # The attached database of line-grain models, the landing cache among them (profiles.yml).
 INGESTION_DB_ENV = "CUSTOMER_LIFECYCLE_INGESTION_DB"
-DEFAULT_INGESTION_DB = "warehouse/ingestion.duckdb"
 
 
 def anchored(path: str) -> str:
@@ -27,8 +26,3 @@ def anchored(path: str) -> str:
 def warehouse_path() -> Path:
     """The published DuckDB file (env CUSTOMER_LIFECYCLE_DB)."""
     return Path(anchored(os.environ.get("CUSTOMER_LIFECYCLE_DB", DEFAULT_DB)))
-
-
-def ingestion_path() -> Path:
-    """The ingestion database, the landing cache (env CUSTOMER_LIFECYCLE_INGESTION_DB)."""
-    return Path(anchored(os.environ.get(INGESTION_DB_ENV, DEFAULT_INGESTION_DB)))
