@@ -47,11 +47,7 @@ split_lines as (
         raw_lines.raw_line,
         input_files.header_field_count,
         hash(raw_lines.raw_line, input_files.layout_key) as line_key,
-        -- A second hash of the text, independent of the first: together
-        -- they tell two texts apart without comparing them (two 64-bit
-        -- hashes agreeing by chance is about as likely as one in 10^20 for
-        -- a hundred million lines).
-        hash(raw_lines.raw_line || chr(31)) as line_check,
+        raw_lines.earlier_line_with_same_text,
         {%- for column in canonical_columns() %}
             input_files.{{ column }}_position,
         {%- endfor %}
@@ -83,7 +79,7 @@ trimmed as (
         source_line_number,
         raw_line,
         line_key,
-        line_check,
+        earlier_line_with_same_text,
         header_field_count,
         field_values,
         len(field_values) as field_count,
@@ -119,7 +115,7 @@ typed as (
         file_key,
         source_line_number,
         line_key,
-        line_check,
+        earlier_line_with_same_text,
         invoice_id_text as invoice_id,
         stock_code_text as stock_code,
         {{ normalise_customer_id('customer_id_text') }} as customer_id,

@@ -16,11 +16,14 @@
     its neighbours; a Parquet row is turned into the same shape, its values
     joined by the unit separator (chr(31)). Line numbers come from
     row_number() over () on each file's own read, which follows the file's
-    order.
+    order. Each line also carries the number of the first earlier line of
+    its file with the same text, if any: a fact about the file, which
+    validation turns into duplicate_line.
 -#}
 
 {%- set files = input_files() %}
-{%- set thread_count = read_ranges_per_file() if files else 1 %}
+{#- The files of a glob are read at once already: ranges only share out the threads left. -#}
+{%- set ranges_per_file = [1, (read_ranges_per_file() // [files | length, 1] | max)] | max %}
 
 with
 
@@ -38,31 +41,20 @@ header_{{ loop.index }} as (
         'parquet' as file_encoding,
         0::bigint as source_line_number,
         true as is_header,
-        {{ sql_quote(columns | join('\x1f')) }} as raw_line
+        {{ sql_quote(columns | join('\x1f')) }} as raw_line,
+        null::bigint as earlier_line_with_same_text
 
 ),
 
 lines_{{ loop.index }} as (
 
-    select
-        {{ path }} as source_file,
-        {{ file.file_bytes }}::bigint as file_bytes,
-        {{ file.modified_us }}::bigint as modified_us,
-        'parquet' as file_encoding,
-        file_row_number + 1 as source_line_number,
-        false as is_header,
-        concat_ws(
-            chr(31),
-            {%- for column in columns %}
-                coalesce(cast({{ adapter.quote(column) }} as varchar), ''){{ ',' if not loop.last }}
-            {%- endfor %}
-        ) as raw_line
-    from read_parquet({{ path }}, file_row_number = true)
+    {{ numbered_with_repeats(path, file, 'parquet', parquet_numbered_rows(path, columns)) }}
 
 ),
 {%- else %}
 {%- set sample = sample_csv_file(file.source_file) %}
-{%- set ranges = [1, [thread_count, (file.file_bytes / var('csv_range_min_bytes')) | round(0, 'ceil') | int] | min] | max %}
+{%- set ranges_by_size = (file.file_bytes / var('csv_range_min_bytes')) | round(0, 'ceil') | int %}
+{%- set ranges = [1, [ranges_per_file, ranges_by_size] | min] | max %}
 {%- set range_lines = (file.file_bytes / sample.line_bytes / ranges) | round(0, 'ceil') | int %}
 
 header_{{ loop.index }} as (
@@ -76,7 +68,8 @@ header_{{ loop.index }} as (
         {{ sql_quote(sample.encoding) }} as file_encoding,
         1::bigint as source_line_number,
         true as is_header,
-        first_line.line as raw_line
+        first_line.line as raw_line,
+        null::bigint as earlier_line_with_same_text
     from (select 1) as listed
     left join (
         select line
@@ -94,37 +87,10 @@ header_{{ loop.index }} as (
 
 lines_{{ loop.index }} as (
 
-    -- row_number() over () follows the file's order, but keeps the reading
-    -- and all that follows it on one thread. A large file is therefore read
-    -- as `ranges` ranges of lines at once, each numbered from the line
-    -- before it (read_csv's skip): the cuts come from the sampled mean line
-    -- length, and numbering stays exact wherever they fall.
-    {%- for range_index in range(ranges) %}
-    {%- set first_skipped = range_index * range_lines %}
-    select
-        {{ path }} as source_file,
-        {{ file.file_bytes }}::bigint as file_bytes,
-        {{ file.modified_us }}::bigint as modified_us,
-        {{ sql_quote(sample.encoding) }} as file_encoding,
-        line_number + {{ first_skipped }} as source_line_number,
-        false as is_header,
-        line as raw_line
-    from (
-        select
-            row_number() over () as line_number,
-            line
-        from {{ read_physical_lines(
-            path,
-            sample.encoding,
-            'skip = ' ~ first_skipped if first_skipped else ''
-        ) }}
-        {%- if not loop.last %}
-        limit {{ range_lines }}
-        {%- endif %}
-    )
-    where line_number + {{ first_skipped }} > 1
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+    {{ numbered_with_repeats(
+        path, file, sample.encoding,
+        csv_numbered_lines(path, sample.encoding, ranges, range_lines)
+    ) }}
 
 ),
 {%- endif %}
@@ -141,7 +107,8 @@ physical_lines as (
         null::varchar as file_encoding,
         null::bigint as source_line_number,
         null::boolean as is_header,
-        null::varchar as raw_line
+        null::varchar as raw_line,
+        null::bigint as earlier_line_with_same_text
     where false
     {%- for file in files %}
     union all

@@ -16,7 +16,8 @@
     rows of files no longer in the input stay in the cache, unread, until
     `make clean`.
 
-    Duplicates within a file are judged here; a line that repeats one of an
+    Duplicates within a file are judged here, from the earlier line with the
+    same text that stg_retail__raw_lines finds; a line that repeats one of an
     earlier file is found downstream, in int_duplicate_lines_found. Only
     what later models read is kept: the raw text of rejected lines (the
     accepted ones keep a hash of theirs), no description.
@@ -101,45 +102,19 @@ judged as (
 
 ),
 
--- A line that passes every rule is a duplicate when an earlier line of its
--- file has the same text (two lines of the same text pass or fail the rules
--- alike, so the first occurrence is looked for among all lines). A text is
--- known by its two hashes, so that no text is compared or sorted.
-first_occurrences as (
-
-    select
-        file_key,
-        line_key,
-        line_check,
-        min(source_line_number) as first_line_number
-    -- A scan of its own, not of `lines`: it reads only the text and its
-    -- hashes (DuckDB drops the columns a scan does not use, and with them
-    -- the parsing), where a CTE read twice would be kept in full.
-    from {{ ref('stg_retail__lines') }}
-    where {{ new_files }}
-    group by file_key, line_key, line_check
-    having count(*) > 1
-
-),
-
 deduplicated as (
 
+    -- A line that passes every rule is a duplicate when an earlier line of
+    -- its file has the same text (two lines of the same text pass or fail
+    -- the rules alike, so the earlier one passed too).
     select
-        judged.*,
-        first_occurrences.first_line_number,
+        *,
+        earlier_line_with_same_text as first_line_number,
         coalesce(
-            judged.line_rejection_reason,
-            case
-                when judged.source_line_number > first_occurrences.first_line_number
-                    then 'duplicate_line'
-            end
+            line_rejection_reason,
+            case when earlier_line_with_same_text is not null then 'duplicate_line' end
         ) as rejection_reason
     from judged
-    left join first_occurrences
-        on
-            judged.file_key = first_occurrences.file_key
-            and judged.line_key = first_occurrences.line_key
-            and judged.line_check = first_occurrences.line_check
 
 ),
 
