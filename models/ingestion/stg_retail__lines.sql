@@ -41,7 +41,7 @@ input_files as (
 split_lines as (
 
     select
-        input_files.source_file,
+        raw_lines.source_file,
         input_files.file_key,
         raw_lines.source_line_number,
         raw_lines.raw_line,

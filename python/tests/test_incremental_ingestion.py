@@ -3,16 +3,18 @@
 Each test builds a folder of monthly files, changes the folder, and builds again into the same
 warehouse and ingestion database, as `make build` does with no setting at all. The marts must
 then equal those of one build of the final folder from scratch. Which files a build parsed is
-read off the SQL dbt compiled for the landing cache (target/compiled), which names them.
+read off DuckDB's profile of the query dbt compiled for the landing cache (target/compiled).
 """
 
 from __future__ import annotations
 
+import json
 import os
-import re
 import subprocess
 from decimal import Decimal
 from pathlib import Path
+
+import duckdb
 
 from conftest import (
     HEADER,
@@ -86,11 +88,28 @@ def _rows(result: BuildResult, mart: str) -> list[tuple[object, ...]]:
     return result.query(f"select * from marts.{mart} order by all")
 
 
-def _parsed_files(result: BuildResult) -> set[str]:
-    """The files the last build parsed, as the SQL it compiled for the landing cache names them."""
+def _parsed_files(result: BuildResult, tmp_path: Path) -> set[str]:
+    """The files the last build parsed into the landing cache.
+
+    Runs the SQL dbt compiled for the cache model again, with DuckDB's profiler on, and
+    collects the files its CSV readers opened: the files the query names, and nothing else if
+    DuckDB dropped the other files' branches, as the design relies on.
+    """
     assert result.returncode == 0, result.output
-    text = CACHE_SQL.read_text()
-    return set(re.findall(r"'([^']+\.csv)'", text))
+    profile = tmp_path / "cache_query_profile.json"
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{result.db}' as customer_lifecycle (read_only)")
+        connection.execute(f"attach '{result.ingestion_db}' as ingestion (read_only)")
+        connection.execute(f"set enable_profiling = 'json'; set profiling_output = '{profile}'")
+        connection.execute(CACHE_SQL.read_text()).fetchall()
+    read: set[str] = set()
+    nodes = json.loads(profile.read_text())["operator"]
+    while nodes:
+        node = nodes.pop()
+        nodes += node.get("children", [])
+        if node.get("extra_info", {}).get("Function") == "READ_CSV":
+            read.add(node["extra_info"]["Filename(s)"])
+    return read
 
 
 def _assert_same_marts(built_twice: BuildResult, built_once: BuildResult) -> None:
@@ -106,12 +125,15 @@ def test_a_new_month_is_the_only_file_parsed_and_the_marts_match_a_full_build(
     write_lines(months / "2010-02.csv", FEBRUARY)
     first = _build(tmp_path / "warehouse", months, AS_OF)
     assert_report_balances(first, data_lines=5)
-    assert _parsed_files(first) == {str(months / "2010-01.csv"), str(months / "2010-02.csv")}
+    assert _parsed_files(first, tmp_path) == {
+        str(months / "2010-01.csv"),
+        str(months / "2010-02.csv"),
+    }
 
     march = write_lines(months / "2010-03.csv", MARCH)
     second = _build(tmp_path / "warehouse", months, AS_OF)
     assert_report_balances(second, data_lines=8)
-    assert _parsed_files(second) == {str(march)}
+    assert _parsed_files(second, tmp_path) == {str(march)}
     assert second.query(
         "select source_file, source_line_number, rejection_reason, rejection_detail"
         " from marts.rejected_transactions order by all"
@@ -134,7 +156,7 @@ def test_a_new_month_is_the_only_file_parsed_and_the_marts_match_a_full_build(
 
     # Nothing new: nothing is parsed, and nothing changes.
     third = _build(tmp_path / "warehouse", months, AS_OF)
-    assert _parsed_files(third) == set()
+    assert _parsed_files(third, tmp_path) == set()
     _assert_same_marts(third, once)
 
 
@@ -154,7 +176,7 @@ def test_a_changed_or_removed_file_gives_the_marts_of_a_fresh_build(tmp_path: Pa
     write_lines(january, JANUARY[:3])
     second = _build(tmp_path / "warehouse", months, AS_OF)
     assert_report_balances(second, data_lines=7)
-    assert _parsed_files(second) == {str(january)}
+    assert _parsed_files(second, tmp_path) == {str(january)}
     assert second.query(
         "select source_file, source_line_number, rejection_reason from marts.rejected_transactions"
     ) == [(str(months / "2010-02.csv"), 3, "missing_customer_id")]
@@ -164,7 +186,7 @@ def test_a_changed_or_removed_file_gives_the_marts_of_a_fresh_build(tmp_path: Pa
     (months / "2010-02.csv").unlink()
     third = _build(tmp_path / "warehouse", months, AS_OF)
     assert_report_balances(third, data_lines=5)
-    assert _parsed_files(third) == set()
+    assert _parsed_files(third, tmp_path) == set()
     assert third.scalar("select count(*) from marts.rejected_transactions") == 0
     _assert_same_marts(third, _build(tmp_path / "removed", months, AS_OF))
 
@@ -184,14 +206,14 @@ def test_a_file_with_the_same_path_size_and_time_is_not_read_again(tmp_path: Pat
     write_lines(january, [*JANUARY[:3], JANUARY[3].replace(",2.55,", ",9.55,")])
     os.utime(january, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     cached = _build(tmp_path / "warehouse", months, AS_OF)
-    assert _parsed_files(cached) == set()
+    assert _parsed_files(cached, tmp_path) == set()
     assert cached.scalar("select sum(gross_revenue) from marts.customer_features") == (
         january_sales + 12 * Decimal("2.55")
     )
 
     os.utime(january, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000))
     renewed = _build(tmp_path / "warehouse", months, AS_OF)
-    assert _parsed_files(renewed) == {str(january)}
+    assert _parsed_files(renewed, tmp_path) == {str(january)}
     assert renewed.scalar("select sum(gross_revenue) from marts.customer_features") == (
         january_sales + 12 * Decimal("9.55")
     )
@@ -210,7 +232,10 @@ def test_a_changed_parsing_setting_parses_every_file_again(tmp_path: Path) -> No
     # With no null tokens, NA is a customer ID: every file is read again under the new rule.
     second = _build(tmp_path / "warehouse", months, {**AS_OF, "null_tokens": []})
     assert_report_balances(second, data_lines=5)
-    assert _parsed_files(second) == {str(months / "2010-01.csv"), str(months / "2010-02.csv")}
+    assert _parsed_files(second, tmp_path) == {
+        str(months / "2010-01.csv"),
+        str(months / "2010-02.csv"),
+    }
     assert second.scalar("select count(*) from marts.rejected_transactions") == 0
 
 
@@ -231,4 +256,4 @@ def test_make_clean_drops_the_cache(tmp_path: Path) -> None:
     assert not built.ingestion_db.exists()
     assert built.db.exists()
     again = _build(tmp_path / "warehouse", months, AS_OF)
-    assert _parsed_files(again) == {str(months / "2010-01.csv")}
+    assert _parsed_files(again, tmp_path) == {str(months / "2010-01.csv")}
