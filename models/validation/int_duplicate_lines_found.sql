@@ -21,6 +21,18 @@ input_files as (
 
 ),
 
+invoices_in_several_files as (
+
+    -- From the per-file invoice fold, about a twentieth of the lines.
+    select customer_invoices.invoice_id
+    from {{ ref('int_customer_invoices_aggregated') }} as customer_invoices
+    semi join input_files
+        on customer_invoices.file_key = input_files.file_key
+    group by customer_invoices.invoice_id
+    having min(customer_invoices.file_key) <> max(customer_invoices.file_key)
+
+),
+
 candidates as (
 
     select
@@ -30,16 +42,9 @@ candidates as (
     from {{ ref('int_transaction_lines_validated') }} as validated
     inner join input_files
         on validated.file_key = input_files.file_key
+    semi join invoices_in_several_files
+        on validated.invoice_id = invoices_in_several_files.invoice_id
     where validated.rejection_reason is null
-
-),
-
-invoices_in_several_files as (
-
-    select invoice_id
-    from candidates
-    group by invoice_id
-    having min(file_key) <> max(file_key)
 
 ),
 
@@ -52,8 +57,6 @@ ranked as (
         first_value(candidates.source_line_number) over same_text
             as first_source_line_number
     from candidates
-    semi join invoices_in_several_files
-        on candidates.invoice_id = invoices_in_several_files.invoice_id
     window same_text as (
         partition by
             candidates.line_key,
