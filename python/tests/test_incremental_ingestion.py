@@ -15,7 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-
 from conftest import (
     HEADER,
     PROJECT_ROOT,
