@@ -10,9 +10,11 @@ same files as they do in the project root.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
+from dbt_common.exceptions import DbtRuntimeError
 
 from customer_lifecycle.paths import INGESTION_DB_ENV, PROJECT_ROOT, anchored
 from customer_lifecycle.publish import BUILD_DB_ENV
@@ -26,7 +28,16 @@ class Plugin(BasePlugin):
         # to a private copy named by CUSTOMER_LIFECYCLE_BUILD_DB (see customer_lifecycle.publish);
         # it is read here, not in the profile, so that the profile stays the same from build to
         # build and dbt can reuse its parse of the project.
-        creds.path = anchored(os.environ.get(BUILD_DB_ENV) or creds.path)
+        build_db = os.environ.get(BUILD_DB_ENV)
+        if build_db and Path(build_db).stem != Path(creds.path).stem:
+            # dbt names the catalog after the profile's file; another name fails later, in
+            # DuckDB, with a message about nested schemas.
+            raise DbtRuntimeError(
+                f"{BUILD_DB_ENV}={build_db} must have the same file name as the profile's "
+                f"database, {Path(creds.path).name}: put the copy in another folder, or set "
+                "CUSTOMER_LIFECYCLE_DB instead."
+            )
+        creds.path = anchored(build_db or creds.path)
         for attachment in creds.attach or []:
             if attachment.alias == "ingestion":
                 attachment.path = os.environ.get(INGESTION_DB_ENV) or attachment.path

@@ -251,3 +251,28 @@ def test_only_the_leftovers_of_dead_builds_are_removed(tmp_path: Path) -> None:
     assert sorted(removed) == sorted([dead_folder, old_copy, old_wal])
     assert not dead_folder.exists() and not old_copy.exists() and not old_wal.exists()
     assert live_folder.is_dir()
+
+
+def test_a_build_copy_under_another_file_name_is_refused(workspace: Workspace) -> None:
+    # dbt names DuckDB's catalog after the profile's file, so a copy named otherwise would fail
+    # later with a DuckDB error that does not say why.
+    env = {
+        **workspace.env(workspace.folder / "unused.csv"),
+        "CUSTOMER_LIFECYCLE_BUILD_DB": str(workspace.folder / "other.duckdb"),
+    }
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "debug"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert (
+        f"CUSTOMER_LIFECYCLE_BUILD_DB={workspace.folder / 'other.duckdb'} must have the same file"
+        f" name as the profile's database, {workspace.published.name}" in result.stdout
+    )
+    assert not (workspace.folder / "other.duckdb").exists()
