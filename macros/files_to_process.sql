@@ -48,3 +48,18 @@
     {%- set query = 'select distinct source_file from ' ~ relation ~ ' order by 1' -%}
     {{ return(run_query(query).columns[0].values() | list) }}
 {%- endmacro %}
+
+
+{#-
+    The rows of a per-file model (`relation`: the landing cache or one of its
+    partials, which keep the rows of every file parsed so far) that belong to
+    the current input, the files stg_retail__files lists now. Every reader
+    goes through this, so that a file gone from the input drops out of every
+    result alike.
+-#}
+{% macro current_input_rows(relation) -%}
+    select cached.*
+    from {{ relation }} as cached
+    semi join {{ ref('stg_retail__files') }} as input_files
+        on cached.file_key = input_files.file_key
+{%- endmacro %}

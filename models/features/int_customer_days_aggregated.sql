@@ -9,18 +9,9 @@
 
 with
 
-input_files as (
-
-    select * from {{ ref('stg_retail__files') }}
-
-),
-
 customer_invoices as (
 
-    select customer_invoices.*
-    from {{ ref('int_customer_invoices_aggregated') }} as customer_invoices
-    semi join input_files
-        on customer_invoices.file_key = input_files.file_key
+    {{ current_input_rows(ref('int_customer_invoices_aggregated')) }}
 
 ),
 

@@ -6,27 +6,15 @@
 
 with
 
-input_files as (
-
-    select * from {{ ref('stg_retail__files') }}
-
-),
-
 customer_invoices as (
 
-    select customer_invoices.*
-    from {{ ref('int_customer_invoices_aggregated') }} as customer_invoices
-    semi join input_files
-        on customer_invoices.file_key = input_files.file_key
+    {{ current_input_rows(ref('int_customer_invoices_aggregated')) }}
 
 ),
 
 customer_products as (
 
-    select customer_products.*
-    from {{ ref('int_customer_products_aggregated') }} as customer_products
-    semi join input_files
-        on customer_products.file_key = input_files.file_key
+    {{ current_input_rows(ref('int_customer_products_aggregated')) }}
 
 ),
 

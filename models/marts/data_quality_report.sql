@@ -15,19 +15,13 @@ input_files as (
 
 source_files as (
 
-    select source_files.*
-    from {{ ref('int_source_files_summarised') }} as source_files
-    semi join input_files
-        on source_files.file_key = input_files.file_key
+    {{ current_input_rows(ref('int_source_files_summarised')) }}
 
 ),
 
 customer_invoices as (
 
-    select customer_invoices.*
-    from {{ ref('int_customer_invoices_aggregated') }} as customer_invoices
-    semi join input_files
-        on customer_invoices.file_key = input_files.file_key
+    {{ current_input_rows(ref('int_customer_invoices_aggregated')) }}
 
 ),
 

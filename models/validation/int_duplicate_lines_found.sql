@@ -24,12 +24,10 @@ input_files as (
 invoices_in_several_files as (
 
     -- From the per-file invoice fold, about a twentieth of the lines.
-    select customer_invoices.invoice_id
-    from {{ ref('int_customer_invoices_aggregated') }} as customer_invoices
-    semi join input_files
-        on customer_invoices.file_key = input_files.file_key
-    group by customer_invoices.invoice_id
-    having min(customer_invoices.file_key) <> max(customer_invoices.file_key)
+    select invoice_id
+    from ({{ current_input_rows(ref('int_customer_invoices_aggregated')) }})
+    group by invoice_id
+    having min(file_key) <> max(file_key)
 
 ),
 

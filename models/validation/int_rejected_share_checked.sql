@@ -12,15 +12,9 @@
 
 with
 
-input_files as (
-
-    select * from {{ ref('stg_retail__files') }}
-
-),
-
 source_files as (
 
-    select * from {{ ref('int_source_files_summarised') }}
+    {{ current_input_rows(ref('int_source_files_summarised')) }}
 
 ),
 
@@ -37,8 +31,6 @@ line_totals as (
         (
             select cast(coalesce(sum(source_files.data_lines), 0) as bigint)
             from source_files
-            semi join input_files
-                on source_files.file_key = input_files.file_key
         ) as lines_read,
         (
             select
@@ -51,8 +43,6 @@ line_totals as (
                     ), 0) as bigint
                 )
             from source_files
-            semi join input_files
-                on source_files.file_key = input_files.file_key
         )
         - (select count(*) from duplicates) as lines_accepted
 

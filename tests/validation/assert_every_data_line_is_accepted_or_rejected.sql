@@ -19,11 +19,9 @@ input_files as (
 lines_read as (
 
     select
-        source_files.file_key,
-        source_files.data_lines
-    from {{ ref('int_source_files_summarised') }} as source_files
-    semi join input_files
-        on source_files.file_key = input_files.file_key
+        file_key,
+        data_lines
+    from ({{ current_input_rows(ref('int_source_files_summarised')) }})
 
 ),
 
