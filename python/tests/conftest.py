@@ -77,7 +77,7 @@ def run_dbt_build(
     """`dbt build` on `transactions` into DuckDB files under `workdir`, as production runs it.
 
     Unit tests are left out, as `make build` leaves them out; they run once, on their own
-    (test_dbt_unit_tests.py). A second build in the same `workdir` reuses its landing cache.
+    (test_dbt_commands.py). A second build in the same `workdir` reuses its landing cache.
     """
     env = dbt_env(workdir, transactions)
     command = [str(DBT), "build", "--no-use-colors", "--exclude-resource-type", "unit_test"]
