@@ -53,9 +53,9 @@
 {#-
     The rows of a per-file model (`relation`: the landing cache or one of its
     partials, which keep the rows of every file parsed so far) that belong to
-    the current input, the files stg_retail__files lists now. Every reader
-    goes through this, so that a file gone from the input drops out of every
-    result alike.
+    the current input, the files stg_retail__files lists now, so that a file
+    gone from the input drops out of every result alike. Readers that also
+    need a file's name or order join stg_retail__files themselves.
 -#}
 {% macro current_input_rows(relation) -%}
     select cached.*
