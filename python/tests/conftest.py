@@ -68,6 +68,19 @@ def dbt_env(workdir: Path, transactions: str | Path) -> dict[str, str]:
     }
 
 
+def run_dbt(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
+    """dbt's command line, run from the project root with `env`, no stdin, output captured."""
+    return subprocess.run(
+        [str(DBT), *arguments],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
 def run_dbt_build(
     workdir: Path,
     transactions: str | Path,
@@ -80,20 +93,12 @@ def run_dbt_build(
     (test_dbt_commands.py). A second build in the same `workdir` reuses its landing cache.
     """
     env = dbt_env(workdir, transactions)
-    command = [str(DBT), "build", "--no-use-colors", "--exclude-resource-type", "unit_test"]
+    command = ["build", "--no-use-colors", "--exclude-resource-type", "unit_test"]
     if extra_vars:
         command += ["--vars", json.dumps(extra_vars)]
     if select:
         command += ["--select", select]
-    completed = subprocess.run(
-        command,
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    completed = run_dbt(env, *command)
     return BuildResult(
         completed.returncode,
         completed.stdout + completed.stderr,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DBT, PROJECT_ROOT
+from conftest import PROJECT_ROOT, run_dbt
 
 from customer_lifecycle.data_dictionary import main, render_dictionary
 
@@ -251,15 +250,7 @@ def test_committed_dictionary_matches_the_project(tmp_path: Path) -> None:
         "DBT_LOG_PATH": str(tmp_path / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    parsed = subprocess.run(
-        [str(DBT), "parse", "--no-use-colors"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    parsed = run_dbt(env, "parse", "--no-use-colors")
     assert parsed.returncode == 0, parsed.stdout + parsed.stderr
     manifest = target / "manifest.json"
     assert main(["--manifest", str(manifest), "--out", str(COMMITTED), "--check"]) == 0, (

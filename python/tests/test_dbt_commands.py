@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DBT, HEADER, PROJECT_ROOT, write_lines
+from conftest import HEADER, PROJECT_ROOT, run_dbt, write_lines
 
 from customer_lifecycle.lineage_screenshot import free_port
 
@@ -46,15 +46,7 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def dbt(env: dict[str, str], *arguments: str) -> str:
-    completed = subprocess.run(
-        [str(DBT), *arguments, "--no-use-colors"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    completed = run_dbt(env, *arguments, "--no-use-colors")
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output
     return output

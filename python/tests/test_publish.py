@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import HEADER, write_lines
+from conftest import HEADER, run_dbt, write_lines
 
 from customer_lifecycle.generate import generate
 from customer_lifecycle.paths import PROJECT_ROOT
@@ -260,15 +260,7 @@ def test_a_build_copy_under_another_file_name_is_refused(workspace: Workspace) -
         **workspace.env(workspace.folder / "unused.csv"),
         "CUSTOMER_LIFECYCLE_BUILD_DB": str(workspace.folder / "other.duckdb"),
     }
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "debug"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    result = run_dbt(env, "debug")
 
     assert result.returncode != 0
     assert (
