@@ -59,6 +59,20 @@
 
 
 {#-
+    How many files a folder at `path` holds, 0 when it is no folder: a
+    folder given as the input matches no file itself (glob() lists files),
+    and the message then says to add a glob.
+-#}
+{% macro files_in_folder(path) -%}
+    {%- if not execute or not path -%}
+        {{ return(0) }}
+    {%- endif -%}
+    {%- set query = 'select count(*) from glob(' ~ sql_quote(path.rstrip('/') ~ '/*') ~ ')' -%}
+    {{ return(run_query(query).columns[0].values()[0]) }}
+{%- endmacro %}
+
+
+{#-
     What a file's parsed lines depend on besides its bytes and encoding: the
     code and the vars that turn a line into typed, validated values. It is
     part of every file_key (stg_retail__files), so changing any of it makes
@@ -79,16 +93,22 @@
         split_fields('line', 'delimiter', 'allow_quotes'),
         may_have_padded_fields('line', 'delimiter_then_space', 'space_then_delimiter'),
         null_if_token('text'),
-        parse_timestamp('text'),
+        parse_timestamp('text', 'date_order'),
         parse_decimal('text'),
         parse_whole_number('text'),
         normalise_customer_id('text'),
         header_key('text'),
         read_physical_lines('location', 'encoding'),
         numbered_with_repeats(
-            'path', {'file_bytes': 0, 'modified_us': 0}, 'encoding', 'select 1'
+            'path',
+            {'file_bytes': 0, 'modified_us': 0, 'file_encoding': '', 'date_order': '', 'date_order_basis': ''},
+            'select 1'
         ),
         csv_numbered_lines('path', 'encoding', 2, 10),
+        decoded_numbered_lines('path', 'encoding'),
+        slash_date_numbers('line'),
+        date_order_evidence('numbers'),
+        lines_with_date_evidence('select 1'),
         parquet_numbered_rows('path', ['column']),
         delimiter_candidates() | string,
         canonical_columns() | string,
@@ -143,8 +163,8 @@
         encoding = '{{ encoding }}',
         -- A glob is read as one query, one reader per file at once: DuckDB's
         -- default buffer (32 MiB) for each of them ran a 25-file input out of
-        -- memory at memory_limit 4GB.
-        buffer_size = 4194304
+        -- memory at memory_limit 4GB. It is also the longest line read.
+        buffer_size = {{ csv_buffer_bytes() }}
         {%- if extra_options %},
         {{ extra_options }}
         {%- endif %}
@@ -167,20 +187,18 @@
 
 {#-
     The data lines of one file (`numbered`, SQL giving source_line_number
-    and raw_line) with the file's listing as constants, and for each line
-    the number of the first earlier line of the file with the same text
-    (null when there is none). Texts are told apart by two independent
-    64-bit hashes instead of being compared: two agreeing by chance is about
-    as likely as one in 10^20 for a hundred million lines. The repeats are
-    counted file by file, each from a read of its own: one aggregate over a
-    whole glob's lines at once ran out of memory at 25 files.
+    and raw_line) with the file's listing and scan (`file`: a row of
+    input_file_scans) as constants, and for each line the number of the
+    first earlier line of the file with the same text (null when there is
+    none). Texts are told apart by two independent 64-bit hashes instead of
+    being compared: two agreeing by chance is about as likely as one in
+    10^20 for a hundred million lines. The repeats are counted file by file,
+    each from a read of its own: one aggregate over a whole glob's lines at
+    once ran out of memory at 25 files.
 -#}
-{% macro numbered_with_repeats(path, file, encoding, numbered) -%}
+{% macro numbered_with_repeats(path, file, numbered) -%}
     select
-        {{ path }} as source_file,
-        {{ file.file_bytes }}::bigint as file_bytes,
-        {{ file.modified_us }}::bigint as modified_us,
-        {{ sql_quote(encoding) }} as file_encoding,
+        {{ file_constants(path, file) }},
         numbered.source_line_number,
         false as is_header,
         numbered.raw_line,
@@ -205,6 +223,17 @@
             numbered.text_key = repeats.text_key
             and numbered.text_check = repeats.text_check
             and numbered.source_line_number > repeats.first_line_number
+{%- endmacro %}
+
+
+{#- The columns every row of a file carries: its listing and how it is read. -#}
+{% macro file_constants(path, file) -%}
+    {{ path }} as source_file,
+    {{ file.file_bytes }}::bigint as file_bytes,
+    {{ file.modified_us }}::bigint as modified_us,
+    {{ sql_quote(file.file_encoding) }} as file_encoding,
+    {{ sql_quote(file.date_order) }} as date_order,
+    {{ sql_quote(file.date_order_basis) }} as date_order_basis
 {%- endmacro %}
 
 
@@ -237,6 +266,30 @@
     where line_number + {{ first_skipped }} > 1
     {{ 'union all' if not loop.last }}
     {%- endfor %}
+{%- endmacro %}
+
+
+{#-
+    Every line of a CSV file that is not UTF-8 (`encoding` windows-1252 or
+    latin-1), numbered from 1 (the header). DuckDB's own reader decodes only
+    UTF-8 and a Latin-1 without bytes 0x80-0x9F, where Windows-1252 keeps
+    € and curly quotes, so the file is read whole as bytes and decoded by
+    decode_text_lines, which the profile's plugin registers
+    (customer_lifecycle.dbt_paths_plugin): one read, no ranges.
+-#}
+{% macro decoded_numbered_lines(path, encoding) -%}
+    select
+        source_line_number,
+        raw_line
+    from (
+        select
+            generate_subscripts(decoded.lines, 1) as source_line_number,
+            unnest(decoded.lines) as raw_line
+        from (
+            select decode_text_lines(content, {{ sql_quote(encoding) }}) as lines
+            from read_blob({{ path }})
+        ) as decoded
+    )
 {%- endmacro %}
 
 

@@ -51,27 +51,33 @@
 {#-
     ISO timestamps (2009-12-01 07:45:00, with or without seconds or a T),
     and slash dates with a four- or two-digit year (12/1/2010 8:26,
-    2/20/11 11:39). The var date_order says whether slash dates are
-    month-first (mdy) or day-first (dmy). The year's length picks the
-    format, because %Y would read "11" as the year 11.
+    2/20/11 11:39). `date_order` (a SQL expression: 'mdy' or 'dmy', the
+    file's, from stg_retail__file_scans) says whether slash dates are
+    month-first or day-first. The year's length picks the format, because
+    %Y would read "11" as the year 11.
 -#}
-{% macro parse_timestamp(text) -%}
-    {%- set day_month = '%m/%d' if var('date_order') == 'mdy' else '%d/%m' -%}
+{% macro parse_timestamp(text, date_order) -%}
     case
         -- A fifth character '-' picks the ISO reader, which rejects
         -- anything but digits before it.
         when strpos({{ text }}, '-') = 5
             then try_cast({{ text }} as timestamp)
-        when regexp_matches({{ text }}, '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}([ T]|$)')
-            then try_strptime(
-                {{ text }},
-                ['{{ day_month }}/%Y %H:%M:%S', '{{ day_month }}/%Y %H:%M', '{{ day_month }}/%Y']
-            )
-        when regexp_matches({{ text }}, '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}([ T]|$)')
-            then try_strptime(
-                {{ text }},
-                ['{{ day_month }}/%y %H:%M:%S', '{{ day_month }}/%y %H:%M', '{{ day_month }}/%y']
-            )
+        {%- for year_pattern, year_format in [('[0-9]{4}', '%Y'), ('[0-9]{2}', '%y')] %}
+        when regexp_matches({{ text }}, '^[0-9]{1,2}/[0-9]{1,2}/{{ year_pattern }}([ T]|$)')
+            then case {{ date_order }}
+                {%- for order, day_month in [('dmy', '%d/%m'), ('mdy', '%m/%d')] %}
+                when '{{ order }}'
+                    then try_strptime(
+                        {{ text }},
+                        [
+                            '{{ day_month }}/{{ year_format }} %H:%M:%S',
+                            '{{ day_month }}/{{ year_format }} %H:%M',
+                            '{{ day_month }}/{{ year_format }}'
+                        ]
+                    )
+                {%- endfor %}
+            end
+        {%- endfor %}
     end
 {%- endmacro %}
 

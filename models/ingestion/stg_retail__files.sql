@@ -21,6 +21,8 @@ header_lines as (
         file_bytes,
         modified_us,
         file_encoding,
+        date_order,
+        date_order_basis,
         raw_line as header_line
     from {{ ref('stg_retail__raw_lines') }}
     where is_header
@@ -73,6 +75,8 @@ headers as (
         header_lines.file_bytes,
         make_timestamp(header_lines.modified_us) as modified_at,
         header_lines.file_encoding,
+        header_lines.date_order,
+        header_lines.date_order_basis,
         {%- if is_parquet_input() %}
             'parquet' as file_format,
             chr(31) as field_delimiter,
@@ -98,13 +102,14 @@ headers as (
             end as field_delimiter,
         {%- endif %}
         header_lines.header_line,
-        -- The encoding a file is read with is decided from a sample of it,
-        -- so it is part of what its lines depend on.
+        -- The encoding and date order a file is read with are decided from
+        -- its own lines, so they are part of what its lines depend on.
         hash(
             header_lines.source_file,
             header_lines.file_bytes,
             header_lines.modified_us,
             header_lines.file_encoding,
+            header_lines.date_order,
             rules_key.rules_key
         ) as file_key
     from header_lines
@@ -210,6 +215,8 @@ layouts as (
         headers.file_bytes,
         headers.modified_at,
         headers.file_encoding,
+        headers.date_order,
+        headers.date_order_basis,
         headers.header_line,
         headers.field_delimiter,
         positions.header_field_count,
@@ -233,12 +240,21 @@ input_check as (
 
 ),
 
+{%- set folder_files = files_in_folder(transactions_path()) -%}
 {%- set not_found_message -%}
+    {%- if folder_files > 0 -%}
+    'Transactions input ''' || {{ sql_quote(transactions_path()) }}
+    || ''' is a folder (of ' || {{ folder_files }} || ' files), not a file.'
+    || ' Point the var transactions_path or the env CUSTOMER_LIFECYCLE_TRANSACTIONS'
+    || ' at the files in it with a glob, such as '''
+    || {{ sql_quote(transactions_path().rstrip('/') ~ '/*.csv') }} || '''.'
+    {%- else -%}
     'Transactions input not found: ''' || {{ sql_quote(transactions_path()) }}
     || ''' matches no file (relative paths are read from the project root).'
     || ' Point the var transactions_path or the env CUSTOMER_LIFECYCLE_TRANSACTIONS'
     || ' at an existing CSV file, glob of CSV files, or Parquet file;'
     || ' ''make build'' generates the bundled sample.'
+    {%- endif -%}
 {%- endset -%}
 
 {%- set missing_columns_message -%}

@@ -46,6 +46,7 @@ split_lines as (
         raw_lines.source_line_number,
         raw_lines.raw_line,
         input_files.header_field_count,
+        input_files.date_order,
         hash(raw_lines.raw_line, input_files.layout_key) as line_key,
         raw_lines.earlier_line_with_same_text,
         {%- for column in canonical_columns() %}
@@ -81,6 +82,7 @@ trimmed as (
         line_key,
         earlier_line_with_same_text,
         header_field_count,
+        date_order,
         field_values,
         len(field_values) as field_count,
         may_have_padded_fields,
@@ -143,7 +145,7 @@ typed as (
         coalesce(field_count = header_field_count, false) as is_well_formed,
 
         -- timestamps
-        {{ parse_timestamp('invoiced_at_text') }} as invoiced_at
+        {{ parse_timestamp('invoiced_at_text', 'date_order') }} as invoiced_at
     from extracted
 
 )

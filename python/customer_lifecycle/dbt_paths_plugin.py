@@ -5,6 +5,9 @@ run from elsewhere, and DuckDB resolves relative paths against the process's cur
 The profile loads this plugin, so that a relative CUSTOMER_LIFECYCLE_DB, a relative
 CUSTOMER_LIFECYCLE_INGESTION_DB and a relative input path (transactions_path) always mean the
 same files as they do in the project root.
+
+It also gives DuckDB the one decoder it lacks offline, `decode_text_lines`, for CSV files in
+Windows-1252 or Latin-1 (macros/ingestion/input.sql, decoded_numbered_lines).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
 
@@ -20,6 +24,40 @@ from customer_lifecycle.paths import INGESTION_DB_ENV, PROJECT_ROOT, anchored
 from customer_lifecycle.publish import BUILD_DB_ENV
 
 THREADS_ENV = "CUSTOMER_LIFECYCLE_THREADS"
+
+# Windows-1252 differs from Latin-1 only in bytes 0x80-0x9F, control characters in Latin-1,
+# where it has the euro sign, curly quotes and dashes. The five bytes it leaves undefined keep
+# their Latin-1 meaning, as browsers decode them.
+_WINDOWS_1252 = str.maketrans(
+    {
+        chr(byte): bytes([byte]).decode("cp1252")
+        for byte in range(0x80, 0xA0)
+        if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    }
+)
+
+
+def decode_text_lines(content: bytes, encoding: str) -> list[str | None]:
+    """The lines of a file's bytes in `encoding` (windows-1252 or latin-1), as DuckDB's CSV
+    reader splits them: on the file's line break (\n, else \r), a \r before \n dropped, no
+    line after a final break, and an empty line as null."""
+    if encoding not in ("windows-1252", "latin-1"):
+        raise ValueError(f"decode_text_lines reads windows-1252 or latin-1, not {encoding!r}")
+    text = content.decode("latin-1")
+    if encoding == "windows-1252":
+        text = text.translate(_WINDOWS_1252)
+    lines = text.split("\n") if "\n" in text else text.split("\r")
+    if lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") or None for line in lines]
+
+
+def register_functions(connection: duckdb.DuckDBPyConnection) -> None:
+    """Gives `connection` the functions the ingestion views call: a client that selects from
+    stg_retail__raw_lines or stg_retail__lines outside dbt needs them too."""
+    connection.create_function(
+        "decode_text_lines", decode_text_lines, ["BLOB", "VARCHAR"], duckdb.list_type("VARCHAR")
+    )
 
 
 class Plugin(BasePlugin):
@@ -46,6 +84,9 @@ class Plugin(BasePlugin):
         # replace that default with a fixed number.
         if os.environ.get(THREADS_ENV):
             creds.settings = {**(creds.settings or {}), "threads": os.environ[THREADS_ENV]}
+
+    def configure_connection(self, conn: Any) -> None:
+        register_functions(conn)
 
     def configure_cursor(self, cursor: Any) -> None:
         # DuckDB looks for relative input files (read_csv, read_parquet, glob) in these folders.

@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from customer_lifecycle.dbt_paths_plugin import register_functions
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
@@ -41,6 +42,7 @@ class BuildResult:
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         with duckdb.connect(str(self.db), read_only=True) as connection:
+            register_functions(connection)
             if self.ingestion_db.exists():
                 connection.execute(f"attach '{self.ingestion_db}' as ingestion (read_only)")
             return connection.execute(sql, params or []).fetchall()

@@ -14,16 +14,26 @@ from conftest import PROJECT_ROOT
 
 # Macros that decide which files are read, and how, but not what a line's values become: the
 # input path and format, the file listing, the fingerprint itself, a Parquet file's columns
-# (they are its header, read again every build), the encoding sample (the encoding it decides
-# is part of each file's key, in stg_retail__files) and where a file is cut into ranges (the
+# (they are its header, read again every build), the scan of a new file and its messages (the
+# encoding and date order it decides are part of each file's key, in stg_retail__files; the SQL
+# its decision rests on is in the fingerprint), the constants every row of a file carries (the
+# listing and those decisions) and where a file is cut into ranges (the
 # numbering is exact wherever the cuts fall).
 NOT_IN_THE_KEY = {
     "transactions_path",
     "is_parquet_input",
     "input_files",
+    "files_in_folder",
     "ingestion_fingerprint",
     "parquet_columns",
-    "sample_csv_file",
+    "input_file_scans",
+    "scan_input_file",
+    "scan_counts",
+    "scan_lines",
+    "spreadsheet_message",
+    "date_order_conflict_message",
+    "csv_buffer_bytes",
+    "file_constants",
     "read_ranges_per_file",
 }
 
