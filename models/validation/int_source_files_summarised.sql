@@ -8,11 +8,11 @@
 {#-
     One row per input file parsed so far: its data lines counted by outcome
     as int_transaction_lines_validated judged them (accepted by transaction
-    type, rejected by reason), the span of its accepted lines, and how many
-    lines break a row rule. Kept by file_key like the lines it counts, so a
-    build counts only new files; lines that repeat another file's are taken
-    off by the models that add files up (int_rejected_share_checked,
-    marts.data_quality_report).
+    type, rejected by reason), its first rejected lines, the span of its
+    accepted lines, and how many lines break a row rule. Kept by file_key
+    like the lines it counts, so a build counts only new files; lines that
+    repeat another file's are taken off by the models that add files up
+    (int_rejected_share_checked, marts.data_quality_report).
 -#}
 
 {%- set new_files = new_input_files(ref('stg_retail__files'), 'file_key') %}
@@ -47,6 +47,18 @@ line_counts as (
         {%- for reason in rejection_reasons() %}
             count(*) filter (where rejection_reason = '{{ reason }}') as rejected_{{ reason }},
         {%- endfor %}
+        -- The first rejected lines, for the message that stops a build
+        -- whose share of rejected lines is too high.
+        min_by(
+            {
+                'source_line_number': source_line_number,
+                'rejection_reason': rejection_reason,
+                'rejection_detail': rejection_detail,
+                'raw_line': left(raw_line, 160)
+            },
+            source_line_number,
+            3
+        ) filter (where rejection_reason is not null) as first_rejected_lines,
         min(invoiced_at) filter (where rejection_reason is null) as first_invoiced_at,
         max(invoiced_at) filter (where rejection_reason is null) as last_invoiced_at,
         -- The row rules of the validated lines, checked in this one scan of
@@ -102,6 +114,7 @@ summarised as (
         {%- for reason in rejection_reasons() %}
             coalesce(line_counts.rejected_{{ reason }}, 0) as rejected_{{ reason }},
         {%- endfor %}
+        line_counts.first_rejected_lines,
         line_counts.first_invoiced_at,
         line_counts.last_invoiced_at,
         coalesce(line_counts.lines_breaking_rules, 0) as lines_breaking_rules
