@@ -240,22 +240,26 @@ input_check as (
 
 ),
 
-{%- set folder_files = files_in_folder(transactions_path()) -%}
-{%- set not_found_message -%}
-    {%- if folder_files > 0 -%}
+{%- set folder_message -%}
     'Transactions input ''' || {{ sql_quote(transactions_path()) }}
-    || ''' is a folder (of ' || {{ folder_files }} || ' files), not a file.'
-    || ' Point the var transactions_path or the env CUSTOMER_LIFECYCLE_TRANSACTIONS'
-    || ' at the files in it with a glob, such as '''
-    || {{ sql_quote(transactions_path().rstrip('/') ~ '/*.csv') }} || '''.'
-    {%- else -%}
+    || ''' is a folder (of ' || {{ files_in_folder(transactions_path()) }}
+    || ' files), not a file. Point the var transactions_path or the env'
+    || ' CUSTOMER_LIFECYCLE_TRANSACTIONS at the files in it with a glob, such as '''
+    || {{ sql_quote(transactions_path().rstrip('/') ~ '/*.csv') }}
+    || '''.'
+{%- endset -%}
+
+{%- set missing_message -%}
     'Transactions input not found: ''' || {{ sql_quote(transactions_path()) }}
     || ''' matches no file (relative paths are read from the project root).'
     || ' Point the var transactions_path or the env CUSTOMER_LIFECYCLE_TRANSACTIONS'
     || ' at an existing CSV file, glob of CSV files, or Parquet file;'
     || ' ''make build'' generates the bundled sample.'
-    {%- endif -%}
 {%- endset -%}
+
+{%- set not_found_message = (
+    folder_message if files_in_folder(transactions_path()) > 0 else missing_message
+) -%}
 
 {%- set missing_columns_message -%}
     'The header of ' || layouts.source_file

@@ -49,18 +49,25 @@ line_totals as (
 
 ),
 
+reason_totals as (
+
+    select
+    {%- for reason in rejection_reasons() %}
+            coalesce(sum(source_files.rejected_{{ reason }}), 0)
+            {%- if reason == 'duplicate_line' %}
+                + (select count(*) from duplicates)
+            {%- endif %}
+                as {{ reason }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    from source_files
+
+),
+
 reason_counts as (
 
-    {%- for reason in rejection_reasons() %}
-    select
-        '{{ reason }}' as rejection_reason,
-        coalesce(sum(source_files.rejected_{{ reason }}), 0)
-        {%- if reason == 'duplicate_line' %}
-            + (select count(*) from duplicates)
-        {%- endif %} as rejected_lines
-    from source_files
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+    unpivot reason_totals
+    on columns(*)
+    into name rejection_reason value rejected_lines
 
 ),
 
@@ -70,16 +77,29 @@ top_reasons as (
     -- rejected.
     select
         string_agg(
-            rejection_reason || ' (' || rejected_lines || ')', ', '
-            order by rejected_lines desc, rejection_reason
+            most_rejected.rejection_reason || ' (' || most_rejected.rejected_lines || ')',
+            ', '
+            order by most_rejected.rejected_lines desc, most_rejected.rejection_reason asc
         ) as top_reasons
     from (
         select *
         from reason_counts
         where rejected_lines > 0
-        order by rejected_lines desc, rejection_reason
+        order by rejected_lines desc, rejection_reason asc
         limit 3
-    )
+    ) as most_rejected
+
+),
+
+first_rejected as (
+
+    select
+        input_files.source_file,
+        input_files.file_order,
+        unnest(source_files.first_rejected_lines) as rejected_line
+    from source_files
+    inner join {{ ref('stg_retail__files') }} as input_files
+        on source_files.file_key = input_files.file_key
 
 ),
 
@@ -88,37 +108,33 @@ sample_lines as (
     -- The first rejected lines of the first files that have any.
     select
         string_agg(
-            source_file || ' line ' || source_line_number || ', ' || rejection_reason
-            || ' (' || rejection_detail || ')'
-            || coalesce(': "' || raw_line || '"', ''),
-            '; ' order by file_order, source_line_number
+            first_three.line_text, '; '
+            order by first_three.file_order asc, first_three.line_number asc
         ) as sample_lines
     from (
         select
-            input_files.source_file,
-            input_files.file_order,
-            rejected.source_line_number,
-            rejected.rejection_reason,
-            rejected.rejection_detail,
-            rejected.raw_line
-        from source_files
-        inner join {{ ref('stg_retail__files') }} as input_files
-            on source_files.file_key = input_files.file_key
-        cross join unnest(source_files.first_rejected_lines) as first_rejected (rejected)
-        order by input_files.file_order, rejected.source_line_number
+            file_order,
+            rejected_line['source_line_number'] as line_number,
+            source_file || ' line ' || rejected_line['source_line_number']
+            || ', ' || rejected_line['rejection_reason']
+            || ' (' || rejected_line['rejection_detail'] || ')'
+            || coalesce(': "' || rejected_line['raw_line'] || '"', '') as line_text
+        from first_rejected
+        order by file_order asc, line_number asc
         limit 3
-    )
+    ) as first_three
 
 ),
 
 shares as (
 
     select
-        lines_read,
-        lines_accepted,
-        lines_read - lines_accepted as lines_rejected,
+        line_totals.lines_read,
+        line_totals.lines_accepted,
+        line_totals.lines_read - line_totals.lines_accepted as lines_rejected,
         cast(
-            (lines_read - lines_accepted) / nullif(lines_read, 0) as decimal(9, 6)
+            (line_totals.lines_read - line_totals.lines_accepted)
+            / nullif(line_totals.lines_read, 0) as decimal(9, 6)
         ) as rejected_share,
         cast({{ var('max_rejected_share') }} as decimal(9, 6)) as max_rejected_share,
         top_reasons.top_reasons,
