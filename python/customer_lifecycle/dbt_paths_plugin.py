@@ -6,8 +6,8 @@ The profile loads this plugin, so that a relative CUSTOMER_LIFECYCLE_DB, a relat
 CUSTOMER_LIFECYCLE_INGESTION_DB and a relative input path (transactions_path) always mean the
 same files as they do in the project root.
 
-It also gives DuckDB the one decoder it lacks offline, `decode_text_lines`, for CSV files in
-Windows-1252 or Latin-1 (macros/ingestion/input.sql, decoded_numbered_lines).
+It also gives DuckDB the one decoder it lacks offline, `decode_text_lines`
+(customer_lifecycle.text_lines), for CSV files in Windows-1252 or Latin-1.
 """
 
 from __future__ import annotations
@@ -16,48 +16,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
 
 from customer_lifecycle.paths import INGESTION_DB_ENV, PROJECT_ROOT, anchored
 from customer_lifecycle.publish import BUILD_DB_ENV
+from customer_lifecycle.text_lines import register_functions
 
 THREADS_ENV = "CUSTOMER_LIFECYCLE_THREADS"
-
-# Windows-1252 differs from Latin-1 only in bytes 0x80-0x9F, control characters in Latin-1,
-# where it has the euro sign, curly quotes and dashes. The five bytes it leaves undefined keep
-# their Latin-1 meaning, as browsers decode them.
-_WINDOWS_1252 = str.maketrans(
-    {
-        chr(byte): bytes([byte]).decode("cp1252")
-        for byte in range(0x80, 0xA0)
-        if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
-    }
-)
-
-
-def decode_text_lines(content: bytes, encoding: str) -> list[str | None]:
-    """The lines of a file's bytes in `encoding` (windows-1252 or latin-1), as DuckDB's CSV
-    reader splits them: on the file's line break (\n, else \r), a \r before \n dropped, no
-    line after a final break, and an empty line as null."""
-    if encoding not in ("windows-1252", "latin-1"):
-        raise ValueError(f"decode_text_lines reads windows-1252 or latin-1, not {encoding!r}")
-    text = content.decode("latin-1")
-    if encoding == "windows-1252":
-        text = text.translate(_WINDOWS_1252)
-    lines = text.split("\n") if "\n" in text else text.split("\r")
-    if lines[-1] == "":
-        lines.pop()
-    return [line.removesuffix("\r") or None for line in lines]
-
-
-def register_functions(connection: duckdb.DuckDBPyConnection) -> None:
-    """Gives `connection` the functions the ingestion views call: a client that selects from
-    stg_retail__raw_lines or stg_retail__lines outside dbt needs them too."""
-    connection.create_function(
-        "decode_text_lines", decode_text_lines, ["BLOB", "VARCHAR"], duckdb.list_type("VARCHAR")
-    )
 
 
 class Plugin(BasePlugin):

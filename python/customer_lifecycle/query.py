@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from customer_lifecycle.paths import warehouse_path
+from customer_lifecycle.text_lines import register_functions
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No warehouse at {args.db}: run 'make build' first.", file=sys.stderr)
         return 1
     with duckdb.connect(str(args.db), read_only=True) as connection:
+        # So that the ingestion views, once attached, read Windows-1252 files too.
+        register_functions(connection)
         try:
             relation = connection.sql(args.sql)
         except duckdb.Error as error:

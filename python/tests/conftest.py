@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from customer_lifecycle.dbt_paths_plugin import register_functions
+from customer_lifecycle.text_lines import register_functions
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")

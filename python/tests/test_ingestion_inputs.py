@@ -249,7 +249,16 @@ def test_rejected_share_above_the_ceiling_stops_the_build(build, tmp_path: Path)
     )
     result = build(path, {"max_rejected_share": 0.6})
     assert result.returncode != 0
-    assert "Rejected share 0.75 (3 of 4 lines) exceeds max_rejected_share 0.6" in result.output
+    bad = [f"{path} line {number}, missing_customer_id (no customer id)" for number in (3, 4, 5)]
+    assert (
+        "Rejected share 0.75 (3 of 4 lines) exceeds max_rejected_share 0.6."
+        " Most rejected: missing_customer_id (3). First rejected lines:"
+        f' {bad[0]}: "489437,22633,HAND WARMER,6,2009-12-01 09:06:00,1.85,,United Kingdom";'
+        f' {bad[1]}: "489438,22633,HAND WARMER,6,2009-12-01 09:06:00,1.85,,United Kingdom";'
+        f' {bad[2]}: "489439,22633,HAND WARMER,6,2009-12-01 09:06:00,1.85,,United Kingdom".'
+        " Fix the input, or raise the var max_rejected_share. Every rejected line is in"
+        " marts.rejected_transactions, the counts by reason in marts.data_quality_report."
+    ) in result.output
     # The report and the rejected lines are still built, so the reasons can be
     # read; no customer mart is built from such an input.
     assert result.scalar("select lines_rejected from marts.data_quality_report") == 3
