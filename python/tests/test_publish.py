@@ -1,7 +1,7 @@
 """Write, audit, publish: the published warehouse is replaced only by a build that passed.
 
 Each test publishes into its own folder with the real `python -m customer_lifecycle.publish`
-in a subprocess, the way `make build` does.
+in a subprocess, or with `make build` itself.
 """
 
 from __future__ import annotations
@@ -24,7 +24,11 @@ from conftest import HEADER, run_dbt, write_lines
 
 from customer_lifecycle.generate import generate
 from customer_lifecycle.paths import PROJECT_ROOT
-from customer_lifecycle.publish import building_folder, remove_abandoned_builds
+from customer_lifecycle.publish import (
+    building_folder,
+    failed_build_path,
+    remove_abandoned_builds,
+)
 
 MARTS = [
     "customer_360",
@@ -71,6 +75,20 @@ class Workspace:
             check=False,
         )
 
+    def make_build(
+        self, transactions: Path, dbt_vars: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["make", "build", *([f"VARS={dbt_vars}"] if dbt_vars else [])],
+            cwd=PROJECT_ROOT,
+            env=self.env(transactions),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+
     def leftovers(self) -> list[Path]:
         return sorted(self.folder.glob(f".{self.published.name}.*"))
 
@@ -105,6 +123,9 @@ def test_a_failed_build_leaves_the_published_file_as_it_was(
     first = workspace.publish(sample_csv)
     assert first.returncode == 0, first.stdout + first.stderr
     before = digest(workspace.published)
+    # What an earlier failed build kept: this failure must not leave it there as its own.
+    failed_copy = failed_build_path(workspace.published)
+    failed_copy.write_bytes(b"an earlier failure")
 
     broken = write_lines(workspace.folder / "no_price.csv", [HEADER.replace(",Price", ""), "1"])
     failed = workspace.publish(broken)
@@ -115,6 +136,56 @@ def test_a_failed_build_leaves_the_published_file_as_it_was(
     assert digest(workspace.published) == before
     assert all(rows >= 0 for rows in read_every_mart(workspace.published).values())
     assert workspace.leftovers() == []
+    # dbt stopped before the data-quality report, so there is no report of this build to keep.
+    assert not failed_copy.exists()
+    assert str(failed_copy) not in failed.stderr
+
+
+def test_a_build_stopped_by_the_rejected_share_keeps_its_rejections_beside_the_warehouse(
+    workspace: Workspace, sample_csv: Path
+) -> None:
+    first = workspace.make_build(sample_csv)
+    assert first.returncode == 0, first.stdout
+    before = digest(workspace.published)
+    lines = [
+        HEADER,
+        "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,France",
+        "536366,22633,HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,,France",
+        "536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,12/1/2010 8:34,1.69,,France",
+        "536368,22960,JAM MAKING SET WITH JARS,6,12/1/2010 8:34,4.25,,France",
+    ]
+    mostly_anonymous = write_lines(workspace.folder / "mostly_anonymous.csv", lines)
+
+    # Three of four lines lack a customer: 0.75 is above the ceiling.
+    stopped = workspace.make_build(mostly_anonymous, "{max_rejected_share: 0.6}")
+
+    assert stopped.returncode != 0
+    assert "Rejected share 0.75 (3 of 4 lines) exceeds max_rejected_share 0.6" in stopped.stdout
+    failed_copy = workspace.folder / "customer_lifecycle.failed.duckdb"
+    assert (
+        f"The published warehouse ({workspace.published}) was left as it was.\n"
+        f"This build's data-quality report and rejected lines are in {failed_copy}"
+        " (marts.data_quality_report, marts.rejected_transactions)." in stopped.stdout
+    )
+    assert f".venv/bin/python -m customer_lifecycle.query --db {failed_copy} " in stopped.stdout
+    with duckdb.connect(str(failed_copy), read_only=True) as connection:
+        rejected = connection.execute(
+            "select source_line_number, rejection_reason, raw_line"
+            " from marts.rejected_transactions order by source_line_number"
+        ).fetchall()
+        report = connection.execute(
+            "select transactions_path, lines_read, lines_rejected from marts.data_quality_report"
+        ).fetchall()
+    # The header is line 1.
+    assert rejected == [(number, "missing_customer_id", lines[number - 1]) for number in (3, 4, 5)]
+    assert report == [(str(mostly_anonymous), 4, 3)]
+    assert digest(workspace.published) == before
+    assert workspace.leftovers() == []
+
+    # The next build that passes publishes, and takes the failure's copy away with it.
+    again = workspace.make_build(sample_csv)
+    assert again.returncode == 0, again.stdout
+    assert not failed_copy.exists()
 
 
 def test_history_survives_each_publish(workspace: Workspace, sample_csv: Path) -> None:
