@@ -6,9 +6,11 @@ in a subprocess, or with `make build` itself.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -89,12 +91,92 @@ class Workspace:
             check=False,
         )
 
+    @contextlib.contextmanager
+    def running_make_build(self, transactions: Path) -> Iterator[subprocess.Popen[str]]:
+        """`make build` in a session of its own, as a terminal runs it, with its output.
+
+        Whatever is left of its process group when the block ends is killed (dbt dies with
+        publish), so that a failed test leaves no build running.
+        """
+        build = subprocess.Popen(
+            ["make", "build"],
+            cwd=PROJECT_ROOT,
+            env=self.env(transactions),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            yield build
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build.pid, signal.SIGKILL)
+            build.wait()
+            assert build.stdout is not None
+            build.stdout.close()
+
     def leftovers(self) -> list[Path]:
         return sorted(self.folder.glob(f".{self.published.name}.*"))
+
+    def processes(self) -> list[bytes]:
+        """The command lines of the running processes whose environment names this warehouse."""
+        setting = f"CUSTOMER_LIFECYCLE_DB={self.published}\0".encode()
+        found = []
+        for process in Path("/proc").iterdir():
+            # A process that has ended, or a zombie, has no environment left to read.
+            with contextlib.suppress(OSError):
+                if process.name.isdigit() and setting in (process / "environ").read_bytes():
+                    found.append((process / "cmdline").read_bytes())
+        return found
+
+    def interrupted_line(self) -> str:
+        return f"Build interrupted; the published warehouse ({self.published}) is unchanged."
 
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fingerprint(path: Path) -> dict[str, tuple[int, int]]:
+    """Each mart's row count and the sum of its rows' hashes: equal for equal contents."""
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return {
+            mart: connection.execute(
+                f"select count(*), sum(hash(m)) from marts.{mart} as m"
+            ).fetchall()[0]
+            for mart in MARTS
+        }
+
+
+# dbt's log lines begin with the time of day.
+DBT_LINE = re.compile(r"\d\d:\d\d:\d\d ")
+# Interrupts land while dbt writes the landing cache, which it writes in place: the first
+# incremental model in it.
+WRITING_THE_LANDING_CACHE = (
+    "START sql incremental model ingestion.validation.int_transaction_lines_validated"
+)
+
+
+def read_until(build: subprocess.Popen[str], text: str) -> list[str]:
+    """The build's output lines up to the first one that contains `text`."""
+    assert build.stdout is not None
+    lines = []
+    for line in build.stdout:
+        lines.append(line)
+        if text in line:
+            return lines
+    pytest.fail(f"the build ended before printing {text!r}:\n{''.join(lines)}")
+
+
+def not_from_dbt(output: str) -> list[str]:
+    """The lines of `output` that dbt did not write, with make's line numbers left out."""
+    return [
+        re.sub(r"Makefile:\d+:", "Makefile:N:", line)
+        for line in output.splitlines()
+        if not DBT_LINE.match(line)
+    ]
 
 
 def read_every_mart(path: Path) -> dict[str, int]:
@@ -287,6 +369,13 @@ def test_a_killed_build_leaves_the_published_file_readable(
     finally:
         os.killpg(build.pid, signal.SIGKILL)
         build.wait(timeout=60)
+    # dbt runs in a session of its own, out of reach of the group's SIGKILL: the kernel kills it
+    # when publish dies, but in its own time.
+    for _ in range(600):
+        if not workspace.processes():
+            break
+        time.sleep(0.05)
+    assert workspace.processes() == []
 
     assert digest(workspace.published) == before
     assert all(rows >= 0 for rows in read_every_mart(workspace.published).values())
@@ -339,3 +428,67 @@ def test_a_build_copy_under_another_file_name_is_refused(workspace: Workspace) -
         f" name as the profile's database, {workspace.published.name}" in result.stdout
     )
     assert not (workspace.folder / "other.duckdb").exists()
+
+
+def test_ctrl_c_stops_make_build_and_publishes_nothing(
+    workspace: Workspace, sample_csv: Path
+) -> None:
+    first = workspace.make_build(sample_csv)
+    assert first.returncode == 0, first.stdout
+    before = digest(workspace.published)
+    published_marts = fingerprint(workspace.published)
+
+    with workspace.running_make_build(sample_csv) as build:
+        started = read_until(build, WRITING_THE_LANDING_CACHE)
+        assert workspace.leftovers(), "dbt should be writing its copy of the warehouse"
+        # What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
+        os.killpg(build.pid, signal.SIGINT)
+        rest, _ = build.communicate()
+
+    assert build.returncode == -signal.SIGINT
+    assert not_from_dbt(rest) == [
+        workspace.interrupted_line(),
+        "make: *** [Makefile:N: build] Interrupt",
+    ]
+    assert "Traceback" not in "".join(started) + rest
+    assert digest(workspace.published) == before
+    assert workspace.leftovers() == []
+    assert workspace.processes() == []
+
+    # The landing cache was being written when dbt was killed: the next build reads it and
+    # publishes the same marts as the first.
+    again = workspace.make_build(sample_csv)
+    assert again.returncode == 0, again.stdout
+    assert fingerprint(workspace.published) == published_marts
+
+
+@pytest.mark.parametrize(
+    ("signum", "make_says"),
+    [
+        # make waits for its recipe without passing SIGINT on; the build sees make give up
+        # catching it.
+        (signal.SIGINT, ["make: *** [Makefile:N: build] Interrupt"]),
+        # make passes SIGTERM on to the build.
+        (signal.SIGTERM, ["make: *** [Makefile:N: build] Terminated"]),
+        # make is gone at once, says nothing; the build sees its parent change.
+        (signal.SIGKILL, []),
+    ],
+    ids=["SIGINT", "SIGTERM", "SIGKILL"],
+)
+def test_a_signal_to_make_alone_stops_the_build(
+    workspace: Workspace, sample_csv: Path, signum: int, make_says: list[str]
+) -> None:
+    with workspace.running_make_build(sample_csv) as build:
+        started = read_until(build, WRITING_THE_LANDING_CACHE)
+        assert workspace.leftovers(), "dbt should be writing its copy of the warehouse"
+        os.kill(build.pid, signum)
+        # The output ends when every process that could write it has ended: make, publish,
+        # dbt.
+        rest, _ = build.communicate()
+
+    assert build.returncode == -signum
+    assert not_from_dbt(rest) == [workspace.interrupted_line(), *make_says]
+    assert "Traceback" not in "".join(started) + rest
+    assert not workspace.published.exists()
+    assert workspace.leftovers() == []
+    assert workspace.processes() == []
