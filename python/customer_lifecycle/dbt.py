@@ -18,26 +18,30 @@ class DbtError(RuntimeError):
     """A dbt command exited non-zero; the message carries its output's tail."""
 
 
+def dbt_command(arguments: Sequence[str], dbt_vars: Mapping[str, Any] | None = None) -> list[str]:
+    """The command line of `dbt <arguments>`, to run from PROJECT_ROOT."""
+    command = [str(DBT), *arguments, "--no-use-colors"]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dict(dbt_vars), default=str)]
+    return command
+
+
 def run_dbt(
     arguments: Sequence[str],
     dbt_vars: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
-    capture: bool = True,
 ) -> str:
     """Runs `dbt <arguments>` and returns its output; raises DbtError when it fails."""
-    command = [str(DBT), *arguments, "--no-use-colors"]
-    if dbt_vars:
-        command += ["--vars", json.dumps(dict(dbt_vars), default=str)]
     completed = subprocess.run(
-        command,
+        dbt_command(arguments, dbt_vars),
         cwd=PROJECT_ROOT,
         env=dict(env) if env is not None else None,
-        capture_output=capture,
+        capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
         check=False,
     )
-    output = (completed.stdout or "") + (completed.stderr or "")
+    output = completed.stdout + completed.stderr
     if completed.returncode != 0:
         tail = "\n".join(output.strip().splitlines()[-25:])
         raise DbtError(f"dbt {' '.join(arguments)} failed (exit {completed.returncode}):\n{tail}")

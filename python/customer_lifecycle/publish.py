@@ -12,6 +12,11 @@ Write, audit, publish:
 3. Only when the build passes does the copy replace the published file, with one atomic
    rename. A reader that opened the old file keeps reading it; the next connection sees the
    new one. A build that fails, or is killed at any point, leaves the published file as it was.
+4. When dbt fails after building marts.data_quality_report and marts.rejected_transactions
+   (they do not depend on the rejected-share gate), the copy is kept beside the published file
+   as `<name>.failed.duckdb`, so the reasons can be read; the next build replaces or removes it.
+5. A build told to stop (Ctrl-C, SIGTERM, SIGHUP, or the process that started it going away)
+   stops dbt, deletes the copy, publishes nothing, and says so in one line.
 
 Plain `dbt build` writes straight into CUSTOMER_LIFECYCLE_DB instead: no copy, no audit step.
 
@@ -25,14 +30,22 @@ time (about 2 s), and the same file name keeps DuckDB's catalog name the one dbt
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
+import shlex
 import shutil
+import signal
+import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 
-from customer_lifecycle.dbt import DbtError, run_dbt
-from customer_lifecycle.paths import warehouse_path
+import duckdb
+
+from customer_lifecycle.dbt import dbt_command
+from customer_lifecycle.paths import PROJECT_ROOT, warehouse_path
+from customer_lifecycle.summary import EXAMPLE_QUERY
 
 BUILDING_SUFFIX = ".building"
 # Read by customer_lifecycle.dbt_paths_plugin: the file dbt really opens during a publish.
@@ -47,6 +60,11 @@ def building_folder(published: Path, pid: int) -> Path:
 def building_path(published: Path, pid: int) -> Path:
     """The copy itself: the published file's name, inside the build's own folder."""
     return building_folder(published, pid) / published.name
+
+
+def failed_build_path(published: Path) -> Path:
+    """Where the copy of the last build that failed is kept, beside `published`."""
+    return published.with_name(f"{published.stem}.failed.duckdb")
 
 
 def build_env(staged: Path) -> dict[str, str]:
@@ -79,6 +97,11 @@ def remove_abandoned_builds(published: Path) -> list[Path]:
     return removed
 
 
+def _remove_database(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+
+
 def _fsync(path: Path) -> None:
     descriptor = os.open(path, os.O_RDONLY)
     try:
@@ -88,11 +111,14 @@ def _fsync(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def staged_warehouse(published: Path | None = None) -> Iterator[Path]:
+def staged_warehouse(
+    published: Path | None = None, before_publish: Callable[[], None] | None = None
+) -> Iterator[Path]:
     """Yields a private copy of the published warehouse; publishes it if the block succeeds.
 
     The copy is deleted when the block raises. It is published only if DuckDB left no WAL
-    behind, i.e. every connection to it was closed cleanly.
+    behind, i.e. every connection to it was closed cleanly, and `before_publish`, called just
+    before the rename, does not raise.
     """
     published = published or warehouse_path()
     published.parent.mkdir(parents=True, exist_ok=True)
@@ -111,8 +137,13 @@ def staged_warehouse(published: Path | None = None) -> Iterator[Path]:
         if not staged.exists():
             raise RuntimeError(f"the build wrote nothing to {staged}; not publishing")
         _fsync(staged)
+        if before_publish is not None:
+            before_publish()
         os.replace(staged, published)
         _fsync(published.parent)
+        # The published warehouse is newer than any failed build now: a reader of the failed
+        # copy would take old failures for current ones.
+        _remove_database(failed_build_path(published))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -121,24 +152,247 @@ def staged_warehouse(published: Path | None = None) -> Iterator[Path]:
 PRODUCTION_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
-def build_and_publish(dbt_arguments: Sequence[str] = ()) -> Path:
-    """`dbt build` into a staged copy, then publish it; returns the published path."""
+# What a failed build is kept for: the marts that do not depend on the rejected-share gate.
+FAILED_BUILD_MARTS = ("data_quality_report", "rejected_transactions")
+
+
+class BuildFailed(RuntimeError):
+    """dbt failed; `failed_copy` is where its data-quality report was kept, if it was."""
+
+    def __init__(self, message: str, failed_copy: Path | None) -> None:
+        super().__init__(message)
+        self.failed_copy = failed_copy
+
+
+def _marts_in(database: Path) -> set[str]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute(
+            "select table_name from duckdb_tables()"
+            " where database_name = current_database() and schema_name = 'marts'"
+        ).fetchall()
+    return {table for (table,) in rows}
+
+
+def _drop_failed_build_marts(staged: Path) -> None:
+    # The copy starts with the previous build's marts: without them, finding these two after a
+    # failure proves this build wrote them.
+    with duckdb.connect(str(staged)) as connection:
+        for mart in FAILED_BUILD_MARTS:
+            connection.execute(f"drop table if exists marts.{mart}")
+
+
+def keep_failed_build(staged: Path, published: Path) -> Path | None:
+    """Moves the copy of a failed build beside `published`, if it holds this build's report.
+
+    Returns where it went, or None when it was not kept: DuckDB left a WAL (the file alone is
+    not the database), or dbt failed before it built the report and the rejected lines. Either
+    way the copy of an earlier failure goes, so that what is there is always the last build's.
+    """
+    failed = failed_build_path(published)
+    _remove_database(failed)
+    wal = staged.with_name(staged.name + ".wal")
+    if wal.exists() or not staged.exists() or not set(FAILED_BUILD_MARTS) <= _marts_in(staged):
+        return None
+    os.replace(staged, failed)
+    return failed
+
+
+# The signals that stop a build; it ends as if killed by the one it got.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# How often a build waiting for dbt looks whether it was told to stop.
+POLL_SECONDS = 0.25
+
+
+class Interrupted(Exception):
+    """The build was told to stop, by `signum` or by what stands for it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _signal_bit(signum: int) -> int:
+    return 1 << (signum - 1)
+
+
+def _caught_signals(pid: int) -> int:
+    """The bit mask of the signals process `pid` has a handler for; 0 where /proc is missing."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("SigCgt:"):
+            return int(line.split()[1], 16)
+    return 0
+
+
+class StopRequests:
+    """Whether the build must stop: a stop signal, or the process that started it leaving.
+
+    The Makefile's shell runs the recipe's command in its own place, so the parent is make. A
+    terminal's Ctrl-C reaches make and this process alike, and make passes SIGTERM on to it.
+    But GNU make sent SIGINT or SIGHUP alone (not to its process group) passes nothing on: it
+    sets the signal's handler back to the default and waits for the recipe to end, then dies.
+    So a parent that no longer catches a stop signal it caught when the build started is on
+    its way out, and one that is gone shows as a new parent process id.
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._parent = os.getppid()
+        watched = sum(_signal_bit(signum) for signum in STOP_SIGNALS)
+        self._parent_catches = _caught_signals(self._parent) & watched
+
+    def listen(self) -> None:
+        """Records the stop signals instead of dying of them, except those ignored (nohup)."""
+        for signum in STOP_SIGNALS:
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                signal.signal(signum, self._record)
+
+    def _record(self, signum: int, _frame: FrameType | None) -> None:
+        # Only recorded, never raised here: an exception at any bytecode could cut a clean-up
+        # short, or leave a dbt just started untracked.
+        if self.signum is None:
+            self.signum = signum
+
+    def check(self) -> None:
+        """Raises Interrupted if the build must stop."""
+        if self.signum is None and os.getppid() != self._parent:
+            # The parent is gone (make killed outright): nobody is left to see the build, as
+            # after a hang-up.
+            self.signum = signal.SIGHUP
+        if self.signum is None:
+            dropped = self._parent_catches & ~_caught_signals(self._parent)
+            self.signum = next((sig for sig in STOP_SIGNALS if dropped & _signal_bit(sig)), None)
+        if self.signum is not None:
+            raise Interrupted(self.signum)
+
+
+# prctl's option for the signal a process gets when its parent dies (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
+
+
+def _killed_with_this_process() -> Callable[[], None] | None:
+    """A preexec_fn that has the kernel SIGKILL the child when this process dies (Linux).
+
+    No handler sees this process killed by SIGKILL, and a child in a session of its own gets
+    no signal sent to this one's process group (`kill -9 -- -PGID`): without this, dbt would
+    build on, orphaned, holding the landing cache's lock against the next build.
+    """
+    if sys.platform != "linux":
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+
+    def in_child() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        # This process may have died between the fork and the prctl.
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return in_child
+
+
+def run_until_stopped(command: Sequence[str], env: dict[str, str], stop: StopRequests) -> int:
+    """Runs `command` from the project root and returns its exit status.
+
+    Raises Interrupted, after killing the command, when `stop` says the build must stop, even
+    if the command has ended meanwhile. The command runs in a session of its own, so a Ctrl-C
+    at the terminal does not reach it: dbt would print its own cancellation, with a traceback.
+    It is killed with SIGKILL instead, with every process of its group (dbt's multiprocessing
+    resource tracker); DuckDB rolls back on the next open what a killed writer had not
+    committed.
+    """
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=_killed_with_this_process(),
+    )
+    try:
+        while True:
+            try:
+                status: int | None = process.wait(timeout=POLL_SECONDS)
+            except subprocess.TimeoutExpired:
+                status = None
+            stop.check()
+            if status is not None:
+                return status
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
+
+
+def build_and_publish(dbt_arguments: Sequence[str], stop: StopRequests) -> Path:
+    """`dbt build` into a staged copy, then publish it; returns the published path.
+
+    Raises BuildFailed when dbt fails, after keeping the copy where it says, and Interrupted
+    when `stop` says the build must stop, before the copy is published.
+    """
     published = warehouse_path()
-    with staged_warehouse(published) as staged:
-        run_dbt([*PRODUCTION_BUILD, *dbt_arguments], env=build_env(staged), capture=False)
+    with staged_warehouse(published, before_publish=stop.check) as staged:
+        # Copying a large warehouse takes a while: a stop asked for meanwhile starts no dbt.
+        stop.check()
+        if staged.exists():
+            _drop_failed_build_marts(staged)
+        arguments = [*PRODUCTION_BUILD, *dbt_arguments]
+        status = run_until_stopped(dbt_command(arguments), build_env(staged), stop)
+        if status != 0:
+            raise BuildFailed(
+                f"dbt {' '.join(arguments)} failed (exit {status}).",
+                keep_failed_build(staged, published),
+            )
     return published
 
 
+def failure_message(failure: BuildFailed, published: Path) -> str:
+    """What to tell after dbt's own error: the published file is intact, where to look."""
+    lines = [str(failure), f"The published warehouse ({published}) was left as it was."]
+    if failure.failed_copy is not None:
+        failed = shlex.quote(str(failure.failed_copy))
+        lines += [
+            f"This build's data-quality report and rejected lines are in {failure.failed_copy}"
+            " (marts.data_quality_report, marts.rejected_transactions). Try:",
+            f'  .venv/bin/python -m customer_lifecycle.query --db {failed} "{EXAMPLE_QUERY}"',
+        ]
+    return "\n".join(lines)
+
+
+def _end_by(signum: int) -> int:
+    """Ends this process by `signum`, as if it had not been caught.
+
+    A shell shows the same status as for an exit code of 128 + signum, but make and a calling
+    shell also learn that the build was interrupted rather than failed (make says "Interrupt").
+    Returns that exit code, should the signal not end the process.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    signal.signal(signum, signal.SIG_DFL)
+    signal.raise_signal(signum)
+    return 128 + signum
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    stop = StopRequests()
+    stop.listen()
     arguments = list(sys.argv[1:] if argv is None else argv)
+    published = warehouse_path()
     try:
-        published = build_and_publish(arguments)
-    except DbtError as error:
+        build_and_publish(arguments, stop)
+    except BuildFailed as failure:
+        print(failure_message(failure, published), file=sys.stderr)
+        return 1
+    except Interrupted as interruption:
         print(
-            f"{error}\nThe published warehouse ({warehouse_path()}) was left as it was.",
+            f"Build interrupted; the published warehouse ({published}) is unchanged.",
             file=sys.stderr,
         )
-        return 1
+        return _end_by(interruption.signum)
     print(f"Published {published}.")
     return 0
 

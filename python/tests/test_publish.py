@@ -1,14 +1,16 @@
 """Write, audit, publish: the published warehouse is replaced only by a build that passed.
 
 Each test publishes into its own folder with the real `python -m customer_lifecycle.publish`
-in a subprocess, the way `make build` does.
+in a subprocess, or with `make build` itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -24,7 +26,11 @@ from conftest import HEADER, run_dbt, write_lines
 
 from customer_lifecycle.generate import generate
 from customer_lifecycle.paths import PROJECT_ROOT
-from customer_lifecycle.publish import building_folder, remove_abandoned_builds
+from customer_lifecycle.publish import (
+    building_folder,
+    failed_build_path,
+    remove_abandoned_builds,
+)
 
 MARTS = [
     "customer_360",
@@ -71,12 +77,106 @@ class Workspace:
             check=False,
         )
 
+    def make_build(
+        self, transactions: Path, dbt_vars: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["make", "build", *([f"VARS={dbt_vars}"] if dbt_vars else [])],
+            cwd=PROJECT_ROOT,
+            env=self.env(transactions),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+
+    @contextlib.contextmanager
+    def running_make_build(self, transactions: Path) -> Iterator[subprocess.Popen[str]]:
+        """`make build` in a session of its own, as a terminal runs it, with its output.
+
+        Whatever is left of its process group when the block ends is killed (dbt dies with
+        publish), so that a failed test leaves no build running.
+        """
+        build = subprocess.Popen(
+            ["make", "build"],
+            cwd=PROJECT_ROOT,
+            env=self.env(transactions),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            yield build
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build.pid, signal.SIGKILL)
+            build.wait()
+            assert build.stdout is not None
+            build.stdout.close()
+
     def leftovers(self) -> list[Path]:
         return sorted(self.folder.glob(f".{self.published.name}.*"))
+
+    def processes(self) -> list[bytes]:
+        """The command lines of the running processes whose environment names this warehouse."""
+        setting = f"CUSTOMER_LIFECYCLE_DB={self.published}\0".encode()
+        found = []
+        for process in Path("/proc").iterdir():
+            # A process that has ended, or a zombie, has no environment left to read.
+            with contextlib.suppress(OSError):
+                if process.name.isdigit() and setting in (process / "environ").read_bytes():
+                    found.append((process / "cmdline").read_bytes())
+        return found
+
+    def interrupted_line(self) -> str:
+        return f"Build interrupted; the published warehouse ({self.published}) is unchanged."
 
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fingerprint(path: Path) -> dict[str, tuple[int, int]]:
+    """Each mart's row count and the sum of its rows' hashes: equal for equal contents."""
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return {
+            mart: connection.execute(
+                f"select count(*), sum(hash(m)) from marts.{mart} as m"
+            ).fetchall()[0]
+            for mart in MARTS
+        }
+
+
+# dbt's log lines begin with the time of day.
+DBT_LINE = re.compile(r"\d\d:\d\d:\d\d ")
+# Interrupts land while dbt writes the landing cache, which it writes in place: the first
+# incremental model in it.
+WRITING_THE_LANDING_CACHE = (
+    "START sql incremental model ingestion.validation.int_transaction_lines_validated"
+)
+
+
+def read_until(build: subprocess.Popen[str], text: str) -> list[str]:
+    """The build's output lines up to the first one that contains `text`."""
+    assert build.stdout is not None
+    lines = []
+    for line in build.stdout:
+        lines.append(line)
+        if text in line:
+            return lines
+    pytest.fail(f"the build ended before printing {text!r}:\n{''.join(lines)}")
+
+
+def not_from_dbt(output: str) -> list[str]:
+    """The lines of `output` that dbt did not write, with make's line numbers left out."""
+    return [
+        re.sub(r"Makefile:\d+:", "Makefile:N:", line)
+        for line in output.splitlines()
+        if not DBT_LINE.match(line)
+    ]
 
 
 def read_every_mart(path: Path) -> dict[str, int]:
@@ -105,6 +205,9 @@ def test_a_failed_build_leaves_the_published_file_as_it_was(
     first = workspace.publish(sample_csv)
     assert first.returncode == 0, first.stdout + first.stderr
     before = digest(workspace.published)
+    # What an earlier failed build kept: this failure must not leave it there as its own.
+    failed_copy = failed_build_path(workspace.published)
+    failed_copy.write_bytes(b"an earlier failure")
 
     broken = write_lines(workspace.folder / "no_price.csv", [HEADER.replace(",Price", ""), "1"])
     failed = workspace.publish(broken)
@@ -115,6 +218,56 @@ def test_a_failed_build_leaves_the_published_file_as_it_was(
     assert digest(workspace.published) == before
     assert all(rows >= 0 for rows in read_every_mart(workspace.published).values())
     assert workspace.leftovers() == []
+    # dbt stopped before the data-quality report, so there is no report of this build to keep.
+    assert not failed_copy.exists()
+    assert str(failed_copy) not in failed.stderr
+
+
+def test_a_build_stopped_by_the_rejected_share_keeps_its_rejections_beside_the_warehouse(
+    workspace: Workspace, sample_csv: Path
+) -> None:
+    first = workspace.make_build(sample_csv)
+    assert first.returncode == 0, first.stdout
+    before = digest(workspace.published)
+    lines = [
+        HEADER,
+        "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,France",
+        "536366,22633,HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,,France",
+        "536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,12/1/2010 8:34,1.69,,France",
+        "536368,22960,JAM MAKING SET WITH JARS,6,12/1/2010 8:34,4.25,,France",
+    ]
+    mostly_anonymous = write_lines(workspace.folder / "mostly_anonymous.csv", lines)
+
+    # Three of four lines lack a customer: 0.75 is above the ceiling.
+    stopped = workspace.make_build(mostly_anonymous, "{max_rejected_share: 0.6}")
+
+    assert stopped.returncode != 0
+    assert "Rejected share 0.75 (3 of 4 lines) exceeds max_rejected_share 0.6" in stopped.stdout
+    failed_copy = workspace.folder / "customer_lifecycle.failed.duckdb"
+    assert (
+        f"The published warehouse ({workspace.published}) was left as it was.\n"
+        f"This build's data-quality report and rejected lines are in {failed_copy}"
+        " (marts.data_quality_report, marts.rejected_transactions)." in stopped.stdout
+    )
+    assert f".venv/bin/python -m customer_lifecycle.query --db {failed_copy} " in stopped.stdout
+    with duckdb.connect(str(failed_copy), read_only=True) as connection:
+        rejected = connection.execute(
+            "select source_line_number, rejection_reason, raw_line"
+            " from marts.rejected_transactions order by source_line_number"
+        ).fetchall()
+        report = connection.execute(
+            "select transactions_path, lines_read, lines_rejected from marts.data_quality_report"
+        ).fetchall()
+    # The header is line 1.
+    assert rejected == [(number, "missing_customer_id", lines[number - 1]) for number in (3, 4, 5)]
+    assert report == [(str(mostly_anonymous), 4, 3)]
+    assert digest(workspace.published) == before
+    assert workspace.leftovers() == []
+
+    # The next build that passes publishes, and takes the failure's copy away with it.
+    again = workspace.make_build(sample_csv)
+    assert again.returncode == 0, again.stdout
+    assert not failed_copy.exists()
 
 
 def test_history_survives_each_publish(workspace: Workspace, sample_csv: Path) -> None:
@@ -216,6 +369,13 @@ def test_a_killed_build_leaves_the_published_file_readable(
     finally:
         os.killpg(build.pid, signal.SIGKILL)
         build.wait(timeout=60)
+    # dbt runs in a session of its own, out of reach of the group's SIGKILL: the kernel kills it
+    # when publish dies, but in its own time.
+    for _ in range(600):
+        if not workspace.processes():
+            break
+        time.sleep(0.05)
+    assert workspace.processes() == []
 
     assert digest(workspace.published) == before
     assert all(rows >= 0 for rows in read_every_mart(workspace.published).values())
@@ -268,3 +428,67 @@ def test_a_build_copy_under_another_file_name_is_refused(workspace: Workspace) -
         f" name as the profile's database, {workspace.published.name}" in result.stdout
     )
     assert not (workspace.folder / "other.duckdb").exists()
+
+
+def test_ctrl_c_stops_make_build_and_publishes_nothing(
+    workspace: Workspace, sample_csv: Path
+) -> None:
+    first = workspace.make_build(sample_csv)
+    assert first.returncode == 0, first.stdout
+    before = digest(workspace.published)
+    published_marts = fingerprint(workspace.published)
+
+    with workspace.running_make_build(sample_csv) as build:
+        started = read_until(build, WRITING_THE_LANDING_CACHE)
+        assert workspace.leftovers(), "dbt should be writing its copy of the warehouse"
+        # What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
+        os.killpg(build.pid, signal.SIGINT)
+        rest, _ = build.communicate()
+
+    assert build.returncode == -signal.SIGINT
+    assert not_from_dbt(rest) == [
+        workspace.interrupted_line(),
+        "make: *** [Makefile:N: build] Interrupt",
+    ]
+    assert "Traceback" not in "".join(started) + rest
+    assert digest(workspace.published) == before
+    assert workspace.leftovers() == []
+    assert workspace.processes() == []
+
+    # The landing cache was being written when dbt was killed: the next build reads it and
+    # publishes the same marts as the first.
+    again = workspace.make_build(sample_csv)
+    assert again.returncode == 0, again.stdout
+    assert fingerprint(workspace.published) == published_marts
+
+
+@pytest.mark.parametrize(
+    ("signum", "make_says"),
+    [
+        # make waits for its recipe without passing SIGINT on; the build sees make give up
+        # catching it.
+        (signal.SIGINT, ["make: *** [Makefile:N: build] Interrupt"]),
+        # make passes SIGTERM on to the build.
+        (signal.SIGTERM, ["make: *** [Makefile:N: build] Terminated"]),
+        # make is gone at once, says nothing; the build sees its parent change.
+        (signal.SIGKILL, []),
+    ],
+    ids=["SIGINT", "SIGTERM", "SIGKILL"],
+)
+def test_a_signal_to_make_alone_stops_the_build(
+    workspace: Workspace, sample_csv: Path, signum: int, make_says: list[str]
+) -> None:
+    with workspace.running_make_build(sample_csv) as build:
+        started = read_until(build, WRITING_THE_LANDING_CACHE)
+        assert workspace.leftovers(), "dbt should be writing its copy of the warehouse"
+        os.kill(build.pid, signum)
+        # The output ends when every process that could write it has ended: make, publish,
+        # dbt.
+        rest, _ = build.communicate()
+
+    assert build.returncode == -signum
+    assert not_from_dbt(rest) == [workspace.interrupted_line(), *make_says]
+    assert "Traceback" not in "".join(started) + rest
+    assert not workspace.published.exists()
+    assert workspace.leftovers() == []
+    assert workspace.processes() == []
