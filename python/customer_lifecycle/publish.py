@@ -12,9 +12,10 @@ Write, audit, publish:
 3. Only when the build passes does the copy replace the published file, with one atomic
    rename. A reader that opened the old file keeps reading it; the next connection sees the
    new one. A build that fails, or is killed at any point, leaves the published file as it was.
-4. When dbt fails after building marts.data_quality_report and marts.rejected_transactions
-   (they do not depend on the rejected-share gate), the copy is kept beside the published file
-   as `<name>.failed.duckdb`, so the reasons can be read; the next build replaces or removes it.
+4. When dbt fails after building marts.data_quality_report, marts.data_quality_by_file and
+   marts.rejected_transactions (they do not depend on the rejected-share gate), the copy is
+   kept beside the published file as `<name>.failed.duckdb`, so the reasons can be read; the
+   next build replaces or removes it.
 5. A build told to stop (Ctrl-C, SIGTERM, SIGHUP, or the process that started it going away)
    stops dbt, deletes the copy, publishes nothing, and says so in one line.
 
@@ -153,7 +154,7 @@ PRODUCTION_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
 # What a failed build is kept for: the marts that do not depend on the rejected-share gate.
-FAILED_BUILD_MARTS = ("data_quality_report", "rejected_transactions")
+FAILED_BUILD_MARTS = ("data_quality_report", "data_quality_by_file", "rejected_transactions")
 
 
 class BuildFailed(RuntimeError):
@@ -357,7 +358,8 @@ def failure_message(failure: BuildFailed, published: Path) -> str:
         failed = shlex.quote(str(failure.failed_copy))
         lines += [
             f"This build's data-quality report and rejected lines are in {failure.failed_copy}"
-            " (marts.data_quality_report, marts.rejected_transactions). Try:",
+            " (marts.data_quality_report, marts.data_quality_by_file,"
+            " marts.rejected_transactions). Try:",
             f'  .venv/bin/python -m customer_lifecycle.query --db {failed} "{EXAMPLE_QUERY}"',
         ]
     return "\n".join(lines)

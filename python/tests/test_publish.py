@@ -247,7 +247,8 @@ def test_a_build_stopped_by_the_rejected_share_keeps_its_rejections_beside_the_w
     assert (
         f"The published warehouse ({workspace.published}) was left as it was.\n"
         f"This build's data-quality report and rejected lines are in {failed_copy}"
-        " (marts.data_quality_report, marts.rejected_transactions)." in stopped.stdout
+        " (marts.data_quality_report, marts.data_quality_by_file, marts.rejected_transactions)."
+        in stopped.stdout
     )
     assert f".venv/bin/python -m customer_lifecycle.query --db {failed_copy} " in stopped.stdout
     with duckdb.connect(str(failed_copy), read_only=True) as connection:
