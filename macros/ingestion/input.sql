@@ -80,8 +80,10 @@
         may_have_padded_fields('line', 'delimiter_then_space', 'space_then_delimiter'),
         null_if_token('text'),
         parse_timestamp('text'),
-        parse_decimal('text'),
-        parse_whole_number('text'),
+        number_format('delimiter'),
+        decimal_point_text('text', 'number_format'),
+        parse_decimal('text', 'number_format'),
+        parse_whole_number('text', 'number_format'),
         normalise_customer_id('text'),
         header_key('text'),
         read_physical_lines('location', 'encoding'),
@@ -97,6 +99,7 @@
         line_rejection_reason(),
         rejection_detail('reason'),
         duplicate_detail('line', 'file'),
+        number_problem('label', 'text', 'expected'),
     ] -%}
     {%- for name in ['input_encoding', 'date_order', 'null_tokens'] -%}
         {%- do parts.append(name ~ '=' ~ (var(name) | tojson)) -%}

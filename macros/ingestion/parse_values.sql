@@ -77,31 +77,69 @@
 
 
 {#-
-    A decimal with a point, or with a single decimal comma as semicolon
-    exports write it (2,55). A lone comma is always the decimal separator,
-    so "1,234" reads as 1.234: thousands separators are not supported.
+    How the numbers of a file are written, decided from its delimiter: a
+    locale whose decimal separator is a comma cannot export comma-delimited
+    text without quoting every price, so its exports use semicolons or tabs.
+    'decimal_comma' (semicolon or tab) reads 2,55 and 1.234,50;
+    'decimal_point' (comma, pipe, Parquet) reads a comma as a thousands
+    separator (1,234.50). docs/assumptions.md has the whole rule.
 -#}
-{% macro parse_decimal(text) -%}
-    try_cast(
-        case
-            when
-                contains({{ text }}, ',')
-                and regexp_full_match({{ text }}, '[+-]?[0-9]*,[0-9]+')
-                then replace({{ text }}, ',', '.')
-            else {{ text }}
-        end as decimal(18, 4)
-    )
+{% macro number_format(field_delimiter) -%}
+    case
+        when {{ field_delimiter }} in (';', chr(9)) then 'decimal_comma'
+        else 'decimal_point'
+    end
 {%- endmacro %}
 
 
 {#-
-    A whole number, written as such or with only zeros after the point
-    (6, -2, 6.0, as float exports write it): 1.5 or 1.00001 is no quantity.
+    The text of a number as DuckDB casts it, with a decimal point and no
+    thousands separator, or null when it fits neither reading of its file's
+    number_format. Text without a comma is returned as it is, in either
+    format, so nearly every value costs one contains() before its cast. With
+    a comma, 'decimal_comma' wants a decimal comma, with dots only between
+    groups of three digits before it; 'decimal_point' wants commas between
+    groups of three digits (1,23 and 12,34,5 are no number).
 -#}
-{% macro parse_whole_number(text) -%}
+{% macro decimal_point_text(text, number_format) -%}
     case
-        when regexp_full_match({{ text }}, '[+-]?[0-9]{1,9}([.]0*)?')
+        when not contains({{ text }}, ',') then {{ text }}
+        when {{ number_format }} = 'decimal_comma'
+            then
+                case
+                    when regexp_full_match(
+                        {{ text }}, '[+-]?([0-9]{1,3}([.][0-9]{3})+|[0-9]*),[0-9]+'
+                    )
+                        then replace(replace({{ text }}, '.', ''), ',', '.')
+                end
+        when regexp_full_match({{ text }}, '[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]+)?')
+            then replace({{ text }}, ',', '')
+    end
+{%- endmacro %}
+
+
+{#- A decimal in its file's number format, rounded to 4 places. -#}
+{% macro parse_decimal(text, number_format) -%}
+    try_cast({{ decimal_point_text(text, number_format) }} as decimal(18, 4))
+{%- endmacro %}
+
+
+{#-
+    A whole number in its file's number format, written as such or with only
+    zeros after the decimal separator (6, -2, 6.0, 1,200 where commas group
+    thousands): 1.5 or 1.00001 is no quantity. Checked on the text, because
+    a cast to a decimal would round 1.00001 to 1 first. Nine digits at most,
+    so that it fits an integer.
+-#}
+{% macro parse_whole_number(text, number_format) -%}
+    {%- set whole = "'[+-]?[0-9]{1,9}([.]0*)?'" -%}
+    {%- set point_text = decimal_point_text(text, number_format) -%}
+    case
+        -- Without a comma, the text is its own decimal point text.
+        when regexp_full_match({{ text }}, {{ whole }})
             then cast(cast({{ text }} as decimal(18, 4)) as integer)
+        when contains({{ text }}, ',') and regexp_full_match({{ point_text }}, {{ whole }})
+            then cast(cast({{ point_text }} as decimal(18, 4)) as integer)
     end
 {%- endmacro %}
 

@@ -43,11 +43,18 @@
                 'invoice date ' || coalesce('"' || invoiced_at_text || '"', 'missing')
                 || ' is not a recognised date'
         when 'unparseable_number'
+            -- Only the fields that failed: naming one that parsed sends the user
+            -- looking in the wrong place.
             then
-                'quantity ' || coalesce('"' || quantity_text || '"', 'missing')
-                || ' must be a whole number and price '
-                || coalesce('"' || unit_price_text || '"', 'missing')
-                || ' a decimal'
+                concat_ws(
+                    ' and ',
+                    case when quantity is null then {{ number_problem(
+                        'quantity', 'quantity_text', 'a whole number'
+                    ) }} end,
+                    case when unit_price is null then {{ number_problem(
+                        'price', 'unit_price_text', 'a number'
+                    ) }} end
+                )
         when 'missing_customer_id' then 'no customer id'
         when 'zero_quantity' then 'quantity is 0'
         when 'non_positive_price' then 'price ' || unit_price || ' is not positive'
@@ -65,4 +72,24 @@
 {% macro duplicate_detail(line_number, source_file=none) -%}
     'same text as line ' || {{ line_number }}
     {%- if source_file is not none %} || ' of ' || {{ source_file }}{% endif %}
+{%- endmacro %}
+
+
+{#-
+    Why one number field (`label`, its text `text`) could not be read, in
+    words: missing, a currency sign to remove (£2.55, 2.55€), or not
+    `expected` in the number format of its file (column number_format).
+-#}
+{% macro number_problem(label, text, expected) -%}
+    case
+        when {{ text }} is null then 'no {{ label }}'
+        when regexp_matches({{ text }}, '^[+-]?[£$€¥]|[£$€¥]$')
+            then '{{ label }} "' || {{ text }} || '" has a currency sign; remove it'
+        else
+            '{{ label }} "' || {{ text }} || '" is not {{ expected }} in '
+            || case number_format
+                when 'decimal_comma' then 'a file with a decimal comma (1.234,5 or 1234.5)'
+                else 'a file with a decimal point (1,234.5 or 1234.5)'
+            end
+    end
 {%- endmacro %}

@@ -46,6 +46,7 @@ split_lines as (
         raw_lines.source_line_number,
         raw_lines.raw_line,
         input_files.header_field_count,
+        input_files.number_format,
         hash(raw_lines.raw_line, input_files.layout_key) as line_key,
         raw_lines.earlier_line_with_same_text,
         {%- for column in canonical_columns() %}
@@ -81,6 +82,7 @@ trimmed as (
         line_key,
         earlier_line_with_same_text,
         header_field_count,
+        number_format,
         field_values,
         len(field_values) as field_count,
         may_have_padded_fields,
@@ -127,12 +129,13 @@ typed as (
         quantity_text,
         unit_price_text,
         invoiced_at_text,
+        number_format,
 
         -- numerics
         field_count,
         header_field_count,
-        {{ parse_whole_number('quantity_text') }} as quantity,
-        {{ parse_decimal('unit_price_text') }} as unit_price,
+        {{ parse_whole_number('quantity_text', 'number_format') }} as quantity,
+        {{ parse_decimal('unit_price_text', 'number_format') }} as unit_price,
 
         -- booleans
         raw_line is null

@@ -1,0 +1,166 @@
+"""Real exports are read right or refused clearly: never a silently wrong value.
+
+Numbers are read in the number format of their file, decided from its delimiter.
+Each test writes its own small CSV, builds it for real and checks the exact values,
+reasons, details and line numbers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from conftest import ACCEPTED, HEADER, assert_report_balances, write_lines
+
+# These files are mostly bad on purpose; this ceiling keeps the build going.
+LENIENT = {"max_rejected_share": 0.9}
+SEMICOLON_HEADER = HEADER.replace(",", ";")
+TAB_HEADER = HEADER.replace(",", "\t")
+DECIMAL_POINT = "in a file with a decimal point (1,234.5 or 1234.5)"
+DECIMAL_COMMA = "in a file with a decimal comma (1.234,5 or 1234.5)"
+
+
+def rejections(result) -> dict[tuple[str, int], tuple[str, str]]:
+    """(file name, line number) -> (reason, detail) of every rejected line."""
+    return {
+        (Path(source_file).name, line): (reason, detail)
+        for source_file, line, reason, detail in result.query(
+            "select source_file, source_line_number, rejection_reason, rejection_detail"
+            " from marts.rejected_transactions"
+        )
+    }
+
+
+def accepted(result, columns: str) -> list[tuple]:
+    rows = result.query(
+        f"select source_file, source_line_number, {columns} from {ACCEPTED} order by 1, 2"
+    )
+    return [(Path(row[0]).name, *row[1:]) for row in rows]
+
+
+def test_a_comma_file_reads_thousands_separators_and_names_the_field_that_failed(
+    build, tmp_path: Path
+) -> None:
+    path = write_lines(
+        tmp_path / "export.csv",
+        [
+            HEADER,
+            '489434,85048,BALL,"1,200",2010-12-01 08:26:00,"1,234.50",13085,United Kingdom',
+            '489435,22350,CAT BOWL,12,2010-12-01 08:26:00,"1,234",13085,United Kingdom',
+            '489436,22350,CAT BOWL,6,2010-12-01 08:26:00,"1,23",13085,United Kingdom',
+            '489437,22350,CAT BOWL,"12,34,5",2010-12-01 08:26:00,2.55,13085,United Kingdom',
+            "489438,22350,CAT BOWL,1.5,2010-12-01 08:26:00,2.55,13085,United Kingdom",
+            "489439,22350,CAT BOWL,1.00001,2010-12-01 08:26:00,2.55,13085,United Kingdom",
+            "489440,22350,CAT BOWL,6,2010-12-01 08:26:00,£2.55,13085,United Kingdom",
+            "489441,22350,CAT BOWL,6,2010-12-01 08:26:00,2.55€,13085,United Kingdom",
+            "489442,22350,CAT BOWL,six,2010-12-01 08:26:00,1.8x5,13085,United Kingdom",
+        ],
+    )
+    result = build(path, LENIENT)
+    assert_report_balances(result, data_lines=9)
+    assert result.query(
+        "select field_delimiter, number_format from ingestion.staging.stg_retail__files"
+    ) == [(",", "decimal_point")]
+    assert accepted(result, "quantity, unit_price") == [
+        ("export.csv", 2, 1200, Decimal("1234.50")),
+        ("export.csv", 3, 12, Decimal("1234")),
+    ]
+    assert rejections(result) == {
+        ("export.csv", 4): (
+            "unparseable_number",
+            f'price "1,23" is not a number {DECIMAL_POINT}',
+        ),
+        ("export.csv", 5): (
+            "unparseable_number",
+            f'quantity "12,34,5" is not a whole number {DECIMAL_POINT}',
+        ),
+        ("export.csv", 6): (
+            "unparseable_number",
+            f'quantity "1.5" is not a whole number {DECIMAL_POINT}',
+        ),
+        ("export.csv", 7): (
+            "unparseable_number",
+            f'quantity "1.00001" is not a whole number {DECIMAL_POINT}',
+        ),
+        ("export.csv", 8): (
+            "unparseable_number",
+            'price "£2.55" has a currency sign; remove it',
+        ),
+        ("export.csv", 9): (
+            "unparseable_number",
+            'price "2.55€" has a currency sign; remove it',
+        ),
+        ("export.csv", 10): (
+            "unparseable_number",
+            f'quantity "six" is not a whole number {DECIMAL_POINT}'
+            f' and price "1.8x5" is not a number {DECIMAL_POINT}',
+        ),
+    }
+    assert result.scalar("select rejected_unparseable_number from marts.data_quality_report") == 7
+
+
+def test_semicolon_and_tab_files_read_decimal_commas_and_a_comma_file_does_not(
+    build, tmp_path: Path
+) -> None:
+    """One glob: each file is read in the number format of its own delimiter."""
+    folder = tmp_path / "exports"
+    write_lines(
+        folder / "a_semicolon.csv",
+        [
+            SEMICOLON_HEADER,
+            "536365;85123A;HEART;6;2010-12-01 08:26:00;2,55;17850;United Kingdom",
+            "536366;71053;LANTERN;1.200,00;2010-12-01 08:26:00;1.234,50;17850;United Kingdom",
+            "536367;71053;LANTERN;6,0;2010-12-01 08:26:00;3.39;17850;United Kingdom",
+            "536368;71053;LANTERN;1,200;2010-12-01 08:26:00;2,55;17850;United Kingdom",
+            "536369;71053;LANTERN;6;2010-12-01 08:26:00;1,234.50;17850;United Kingdom",
+        ],
+    )
+    write_lines(
+        folder / "b_tab.csv",
+        [
+            TAB_HEADER,
+            "536370\t85123A\tHEART\t6\t2010-12-01 08:26:00\t1,234\t17850\tUnited Kingdom",
+        ],
+    )
+    write_lines(
+        folder / "c_comma.csv",
+        [
+            HEADER,
+            '536371,85123A,HEART,6,2010-12-01 08:26:00,"1,234",17850,United Kingdom',
+            '536372,85123A,HEART,6,2010-12-01 08:26:00,"2,55",17850,United Kingdom',
+        ],
+    )
+    result = build(folder / "*.csv", LENIENT)
+    assert_report_balances(result, data_lines=8)
+    assert [
+        (Path(source_file).name, delimiter, number_format)
+        for source_file, delimiter, number_format in result.query(
+            "select source_file, field_delimiter, number_format"
+            " from ingestion.staging.stg_retail__files order by file_order"
+        )
+    ] == [
+        ("a_semicolon.csv", ";", "decimal_comma"),
+        ("b_tab.csv", "\t", "decimal_comma"),
+        ("c_comma.csv", ",", "decimal_point"),
+    ]
+    assert accepted(result, "quantity, unit_price") == [
+        ("a_semicolon.csv", 2, 6, Decimal("2.55")),
+        ("a_semicolon.csv", 3, 1200, Decimal("1234.50")),
+        ("a_semicolon.csv", 4, 6, Decimal("3.39")),
+        ("b_tab.csv", 2, 6, Decimal("1.234")),
+        ("c_comma.csv", 2, 6, Decimal("1234")),
+    ]
+    assert rejections(result) == {
+        ("a_semicolon.csv", 5): (
+            "unparseable_number",
+            f'quantity "1,200" is not a whole number {DECIMAL_COMMA}',
+        ),
+        ("a_semicolon.csv", 6): (
+            "unparseable_number",
+            f'price "1,234.50" is not a number {DECIMAL_COMMA}',
+        ),
+        ("c_comma.csv", 3): (
+            "unparseable_number",
+            f'price "2,55" is not a number {DECIMAL_POINT}',
+        ),
+    }
