@@ -100,8 +100,11 @@
         rejection_detail('reason'),
         duplicate_detail('line', 'file'),
         number_problem('label', 'text', 'expected'),
+        is_placeholder_customer_id('id'),
     ] -%}
-    {%- for name in ['input_encoding', 'date_order', 'null_tokens'] -%}
+    {%- for name in [
+        'input_encoding', 'date_order', 'null_tokens', 'customer_id_placeholder_pattern',
+    ] -%}
         {%- do parts.append(name ~ '=' ~ (var(name) | tojson)) -%}
     {%- endfor -%}
     {{ return(local_md5(parts | join('\n'))) }}

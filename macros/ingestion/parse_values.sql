@@ -144,11 +144,70 @@
 {%- endmacro %}
 
 
-{#- Customer IDs are text; exports via pandas write 13085 as 13085.0. -#}
+{#-
+    Customer IDs are text, but exports write one numeric ID in many forms:
+    pandas as 13085.0, spreadsheets as 1.3085E+04, some systems zero-padded
+    or signed. Every form of one integer becomes its plain digits, without
+    leading zeros (DECISIONLOG.md), by string arithmetic on the digits, so
+    that no ID passes through a double and loses digits. Scientific notation
+    needs a point in the mantissa, as float writers put one, so that a code
+    such as 12E45 stays text. Anything else, a fraction (13085.5) included,
+    is kept as written.
+-#}
 {% macro normalise_customer_id(text) -%}
+    {#- Where the decimal point goes, counted back from the end of the digits. -#}
+    {%- set shift = "(coalesce(try_cast(id['exponent'] as integer), 0) - length(id['fraction']))" -%}
+    {%- set digits = "(id['whole'] || id['fraction'])" -%}
     case
-        when contains({{ text }}, '.')
-            then regexp_replace({{ text }}, '^([0-9]+)\.0+$', '\1')
+        -- The usual forms, plain digits or digits and .0, by one match.
+        when regexp_full_match({{ text }}, '[1-9][0-9]*([.]0*)?')
+            then
+                case
+                    when contains({{ text }}, '.') then left({{ text }}, strpos({{ text }}, '.') - 1)
+                    else {{ text }}
+                end
+        -- Signed or zero-padded integers (-1, +7, 013085), a few matches.
+        when regexp_full_match({{ text }}, '[+-]?[0-9]+')
+            then
+                case
+                    when regexp_full_match({{ text }}, '[+-]?0+') then '0'
+                    else regexp_replace({{ text }}, '^[+]?(-?)0*', '\1')
+                end
+        -- The rest, rare, by string arithmetic on the parts of the number.
+        when regexp_full_match(
+            {{ text }},
+            '[+-]?([0-9]+[.][0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?'
+        )
+            then coalesce(
+                -- A one-element list, so that the parts are extracted once.
+                list_transform(
+                    [regexp_extract(
+                        {{ text }},
+                        '^([+-]?)([0-9]*)[.]?([0-9]*)(?:[eE]([+-]?[0-9]+))?$',
+                        ['sign', 'whole', 'fraction', 'exponent']
+                    )],
+                    lambda id: list_transform(
+                        [
+                            regexp_replace(
+                                case
+                                    when {{ shift }} >= 0 then {{ digits }} || repeat('0', {{ shift }})
+                                    -- Only zeros may fall after the point.
+                                    when regexp_full_match(right({{ digits }}, -{{ shift }}), '0*')
+                                        then left({{ digits }}, length({{ digits }}) + {{ shift }})
+                                end,
+                                '^0+',
+                                ''
+                            )
+                        ],
+                        lambda integer_digits: case
+                            when integer_digits = '' then '0'
+                            when id['sign'] = '-' then '-' || integer_digits
+                            else integer_digits
+                        end
+                    )[1]
+                )[1],
+                {{ text }}
+            )
         else {{ text }}
     end
 {%- endmacro %}

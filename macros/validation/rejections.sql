@@ -14,7 +14,8 @@
         when stock_code is null then 'missing_stock_code'
         when invoiced_at is null then 'unparseable_date'
         when quantity is null or unit_price is null then 'unparseable_number'
-        when customer_id is null then 'missing_customer_id'
+        when customer_id is null or {{ is_placeholder_customer_id('customer_id') }}
+            then 'missing_customer_id'
         when quantity = 0 then 'zero_quantity'
         when transaction_type <> 'adjustment' and unit_price <= 0
             then 'non_positive_price'
@@ -55,7 +56,14 @@
                         'price', 'unit_price_text', 'a number'
                     ) }} end
                 )
-        when 'missing_customer_id' then 'no customer id'
+        when 'missing_customer_id'
+            then
+                case
+                    when customer_id is null then 'no customer id'
+                    else
+                        'customer id "' || customer_id || '" is a placeholder'
+                        || ' (var customer_id_placeholder_pattern), not a customer'
+                end
         when 'zero_quantity' then 'quantity is 0'
         when 'non_positive_price' then 'price ' || unit_price || ' is not positive'
         when 'quantity_sign_mismatch'
@@ -92,4 +100,19 @@
                 else 'a file with a decimal point (1,234.5 or 1234.5)'
             end
     end
+{%- endmacro %}
+
+
+{#-
+    Whether a normalised customer id is a placeholder for "no customer"
+    (var customer_id_placeholder_pattern, an RE2 pattern matched against the
+    whole id); false for every id when the var is null.
+-#}
+{% macro is_placeholder_customer_id(customer_id) -%}
+    {%- set pattern = var('customer_id_placeholder_pattern') -%}
+    {%- if pattern is none -%}
+        false
+    {%- else -%}
+        regexp_full_match({{ customer_id }}, {{ sql_quote(pattern) }})
+    {%- endif -%}
 {%- endmacro %}

@@ -1,6 +1,7 @@
 """Real exports are read right or refused clearly: never a silently wrong value.
 
-Numbers are read in the number format of their file, decided from its delimiter.
+Numbers are read in the number format of their file (decided from its delimiter), numeric
+customer IDs become one ID, and placeholders are no customer.
 Each test writes its own small CSV, builds it for real and checks the exact values,
 reasons, details and line numbers.
 """
@@ -18,6 +19,7 @@ SEMICOLON_HEADER = HEADER.replace(",", ";")
 TAB_HEADER = HEADER.replace(",", "\t")
 DECIMAL_POINT = "in a file with a decimal point (1,234.5 or 1234.5)"
 DECIMAL_COMMA = "in a file with a decimal comma (1.234,5 or 1234.5)"
+PLACEHOLDER = "is a placeholder (var customer_id_placeholder_pattern), not a customer"
 
 
 def rejections(result) -> dict[tuple[str, int], tuple[str, str]]:
@@ -164,3 +166,58 @@ def test_semicolon_and_tab_files_read_decimal_commas_and_a_comma_file_does_not(
             f'price "2,55" is not a number {DECIMAL_POINT}',
         ),
     }
+
+
+def test_forms_of_one_customer_id_are_one_customer_and_placeholders_are_none(
+    build, tmp_path: Path
+) -> None:
+    def line(invoice: int, customer_id: str) -> str:
+        return f"{invoice},22350,CAT BOWL,6,2010-12-01 08:26:00,2.55,{customer_id},United Kingdom"
+
+    path = write_lines(
+        tmp_path / "customers.csv",
+        [
+            HEADER,
+            line(489434, "13085"),
+            line(489435, "13085.0"),
+            line(489436, "1.3085e4"),
+            line(489437, "013085"),
+            line(489438, "+13085"),
+            line(489439, '" 13085 "'),
+            line(489440, "-1"),
+            line(489441, "0"),
+            line(489442, "-1.0"),
+            line(489443, ""),
+            line(489444, "C13085"),
+            line(489445, "GUEST"),
+        ],
+    )
+    result = build(path, LENIENT)
+    assert_report_balances(result, data_lines=12)
+    assert accepted(result, "customer_id") == [
+        ("customers.csv", 2, "13085"),
+        ("customers.csv", 3, "13085"),
+        ("customers.csv", 4, "13085"),
+        ("customers.csv", 5, "13085"),
+        ("customers.csv", 6, "13085"),
+        ("customers.csv", 7, "13085"),
+        ("customers.csv", 12, "C13085"),
+        ("customers.csv", 13, "GUEST"),
+    ]
+    assert rejections(result) == {
+        ("customers.csv", 8): ("missing_customer_id", f'customer id "-1" {PLACEHOLDER}'),
+        ("customers.csv", 9): ("missing_customer_id", f'customer id "0" {PLACEHOLDER}'),
+        ("customers.csv", 10): ("missing_customer_id", f'customer id "-1" {PLACEHOLDER}'),
+        ("customers.csv", 11): ("missing_customer_id", "no customer id"),
+    }
+    assert result.scalar("select distinct_customers from marts.data_quality_report") == 3
+
+    # A user's own placeholders: the var is part of the cache key, so the same file is judged
+    # again under it.
+    result = build(path, {**LENIENT, "customer_id_placeholder_pattern": "-[0-9]+|0|99999|GUEST"})
+    assert_report_balances(result, data_lines=12)
+    assert rejections(result)[("customers.csv", 13)] == (
+        "missing_customer_id",
+        f'customer id "GUEST" {PLACEHOLDER}',
+    )
+    assert result.scalar("select distinct_customers from marts.data_quality_report") == 2
