@@ -101,11 +101,15 @@
         duplicate_detail('line', 'file'),
         number_problem('label', 'text', 'expected'),
         is_placeholder_customer_id('id'),
+        earliest_transaction_date(),
+        latest_plausible_date('modified_at'),
     ] -%}
     {%- for name in [
         'input_encoding', 'date_order', 'null_tokens', 'customer_id_placeholder_pattern',
+        'earliest_transaction_date', 'latest_transaction_date',
     ] -%}
-        {%- do parts.append(name ~ '=' ~ (var(name) | tojson)) -%}
+        {#- As text, not JSON: a date given in --vars is no JSON type. -#}
+        {%- do parts.append(name ~ '=' ~ (var(name) | string)) -%}
     {%- endfor -%}
     {{ return(local_md5(parts | join('\n'))) }}
 {%- endmacro %}

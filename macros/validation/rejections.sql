@@ -13,6 +13,10 @@
         when invoice_id is null then 'missing_invoice_id'
         when stock_code is null then 'missing_stock_code'
         when invoiced_at is null then 'unparseable_date'
+        when
+            invoiced_at < {{ earliest_transaction_date() }}
+            or cast(invoiced_at as date) > latest_plausible_date
+            then 'implausible_date'
         when quantity is null or unit_price is null then 'unparseable_number'
         when customer_id is null or {{ is_placeholder_customer_id('customer_id') }}
             then 'missing_customer_id'
@@ -43,6 +47,25 @@
             then
                 'invoice date ' || coalesce('"' || invoiced_at_text || '"', 'missing')
                 || ' is not a recognised date'
+        when 'implausible_date'
+            then
+                'invoice date ' || invoiced_at || case
+                    when invoiced_at < {{ earliest_transaction_date() }}
+                        then
+                            ' is before earliest_transaction_date '
+                            || {{ earliest_transaction_date() }}
+                            || '; lower that var if the date is right'
+                    {%- if var('latest_transaction_date') is none %}
+                    else
+                        ' is after ' || latest_plausible_date
+                        || ', the day after the file was last modified;'
+                        || ' set the var latest_transaction_date if the date is right'
+                    {%- else %}
+                    else
+                        ' is after latest_transaction_date ' || latest_plausible_date
+                        || '; raise that var if the date is right'
+                    {%- endif %}
+                end
         when 'unparseable_number'
             -- Only the fields that failed: naming one that parsed sends the user
             -- looking in the wrong place.
@@ -114,5 +137,28 @@
         false
     {%- else -%}
         regexp_full_match({{ customer_id }}, {{ sql_quote(pattern) }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The var earliest_transaction_date as a SQL date: earlier lines are implausible. -#}
+{% macro earliest_transaction_date() -%}
+    date {{ sql_quote(var('earliest_transaction_date') | string) }}
+{%- endmacro %}
+
+
+{#-
+    The last date a line of a file may carry (`modified_at`, the file's
+    modification time): the var latest_transaction_date when set, else the
+    day after the file was last written, since no transaction is dated after
+    its export; the day is slack for time zones, as the time is UTC and
+    invoice dates are local. A pure function of the file and the vars, so
+    that the landing cache, keyed on both, stays right.
+-#}
+{% macro latest_plausible_date(modified_at) -%}
+    {%- if var('latest_transaction_date') is none -%}
+        cast({{ modified_at }} as date) + 1
+    {%- else -%}
+        date {{ sql_quote(var('latest_transaction_date') | string) }}
     {%- endif -%}
 {%- endmacro %}

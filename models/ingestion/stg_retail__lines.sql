@@ -47,6 +47,7 @@ split_lines as (
         raw_lines.raw_line,
         input_files.header_field_count,
         input_files.number_format,
+        input_files.latest_plausible_date,
         hash(raw_lines.raw_line, input_files.layout_key) as line_key,
         raw_lines.earlier_line_with_same_text,
         {%- for column in canonical_columns() %}
@@ -83,6 +84,7 @@ trimmed as (
         earlier_line_with_same_text,
         header_field_count,
         number_format,
+        latest_plausible_date,
         field_values,
         len(field_values) as field_count,
         may_have_padded_fields,
@@ -145,7 +147,8 @@ typed as (
         raw_line is not null and field_values is null as has_unbalanced_quote,
         coalesce(field_count = header_field_count, false) as is_well_formed,
 
-        -- timestamps
+        -- dates and timestamps
+        latest_plausible_date,
         {{ parse_timestamp('invoiced_at_text') }} as invoiced_at
     from extracted
 

@@ -1,13 +1,15 @@
 """Real exports are read right or refused clearly: never a silently wrong value.
 
 Numbers are read in the number format of their file (decided from its delimiter), numeric
-customer IDs become one ID, and placeholders are no customer.
-Each test writes its own small CSV, builds it for real and checks the exact values,
-reasons, details and line numbers.
+customer IDs become one ID, placeholders are no customer, and dates outside the plausible range
+are rejected. Each test writes its own small CSV, builds it for real and checks the exact
+values, reasons, details and line numbers.
 """
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -221,3 +223,82 @@ def test_forms_of_one_customer_id_are_one_customer_and_placeholders_are_none(
         f'customer id "GUEST" {PLACEHOLDER}',
     )
     assert result.scalar("select distinct_customers from marts.data_quality_report") == 2
+
+
+def test_dates_after_the_file_was_written_or_before_2000_are_implausible(
+    build, tmp_path: Path
+) -> None:
+    def line(invoice: int, invoiced_at: str) -> str:
+        return f"{invoice},22350,CAT BOWL,6,{invoiced_at},2.55,13085,United Kingdom"
+
+    path = write_lines(
+        tmp_path / "dates.csv",
+        [
+            HEADER,
+            line(581587, "2011-12-09 12:50:00"),
+            line(581588, "2011-12-11 09:00:00"),
+            line(581589, "2011-12-12 00:00:00"),
+            line(581590, "2099-12-01 08:26:00"),
+            line(581591, "1900-01-01 00:00:00"),
+            line(581592, "1999-12-31 23:59:00"),
+            line(581593, "2000-01-01 00:00:00"),
+        ],
+    )
+    # Written on 2011-12-10 (UTC): its lines may be dated up to 2011-12-11.
+    written = datetime(2011, 12, 10, 18, 0, tzinfo=UTC).timestamp()
+    os.utime(path, (written, written))
+    result = build(path, LENIENT)
+    assert_report_balances(result, data_lines=7)
+    assert result.query(
+        "select modified_at, latest_plausible_date from ingestion.staging.stg_retail__files"
+    ) == [(datetime(2011, 12, 10, 18, 0), date(2011, 12, 11))]
+    assert accepted(result, "invoiced_at") == [
+        ("dates.csv", 2, datetime(2011, 12, 9, 12, 50)),
+        ("dates.csv", 3, datetime(2011, 12, 11, 9, 0)),
+        ("dates.csv", 8, datetime(2000, 1, 1, 0, 0)),
+    ]
+    after_the_file = (
+        ", the day after the file was last modified;"
+        " set the var latest_transaction_date if the date is right"
+    )
+    before_2000 = (
+        " is before earliest_transaction_date 2000-01-01; lower that var if the date is right"
+    )
+    assert rejections(result) == {
+        ("dates.csv", 4): (
+            "implausible_date",
+            f"invoice date 2011-12-12 00:00:00 is after 2011-12-11{after_the_file}",
+        ),
+        ("dates.csv", 5): (
+            "implausible_date",
+            f"invoice date 2099-12-01 08:26:00 is after 2011-12-11{after_the_file}",
+        ),
+        ("dates.csv", 6): ("implausible_date", f"invoice date 1900-01-01 00:00:00{before_2000}"),
+        ("dates.csv", 7): ("implausible_date", f"invoice date 1999-12-31 23:59:00{before_2000}"),
+    }
+    assert result.scalar("select rejected_implausible_date from marts.data_quality_report") == 4
+    # The 2099 line does not move the snapshot: the day after the last accepted line.
+    assert result.scalar("select as_of_date from intermediate.int_as_of_dates_resolved") == date(
+        2011, 12, 12
+    )
+
+    # The vars move the bounds, and the cache judges the file again under them.
+    result = build(
+        path,
+        {
+            **LENIENT,
+            "earliest_transaction_date": "1900-01-01",
+            "latest_transaction_date": "2030-12-31",
+        },
+    )
+    assert_report_balances(result, data_lines=7)
+    assert rejections(result) == {
+        ("dates.csv", 5): (
+            "implausible_date",
+            "invoice date 2099-12-01 08:26:00 is after latest_transaction_date 2030-12-31;"
+            " raise that var if the date is right",
+        ),
+    }
+    assert result.scalar("select as_of_date from intermediate.int_as_of_dates_resolved") == date(
+        2011, 12, 13
+    )
