@@ -94,8 +94,10 @@
         may_have_padded_fields('line', 'delimiter_then_space', 'space_then_delimiter'),
         null_if_token('text'),
         parse_timestamp('text', 'date_order'),
-        parse_decimal('text'),
-        parse_whole_number('text'),
+        number_format('delimiter'),
+        decimal_point_text('text', 'number_format'),
+        parse_decimal('text', 'number_format'),
+        parse_whole_number('text', 'number_format'),
         normalise_customer_id('text'),
         header_key('text'),
         read_physical_lines('location', 'encoding'),
@@ -117,9 +119,17 @@
         line_rejection_reason(),
         rejection_detail('reason'),
         duplicate_detail('line', 'file'),
+        number_problem('label', 'text', 'expected'),
+        is_placeholder_customer_id('id'),
+        earliest_transaction_date(),
+        latest_plausible_date('modified_at'),
     ] -%}
-    {%- for name in ['input_encoding', 'date_order', 'null_tokens'] -%}
-        {%- do parts.append(name ~ '=' ~ (var(name) | tojson)) -%}
+    {%- for name in [
+        'input_encoding', 'date_order', 'null_tokens', 'customer_id_placeholder_pattern',
+        'earliest_transaction_date', 'latest_transaction_date',
+    ] -%}
+        {#- As text, not JSON: a date given in --vars is no JSON type. -#}
+        {%- do parts.append(name ~ '=' ~ (var(name) | string)) -%}
     {%- endfor -%}
     {{ return(local_md5(parts | join('\n'))) }}
 {%- endmacro %}

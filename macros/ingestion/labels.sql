@@ -17,6 +17,7 @@
         'missing_invoice_id',
         'missing_stock_code',
         'unparseable_date',
+        'implausible_date',
         'unparseable_number',
         'missing_customer_id',
         'zero_quantity',

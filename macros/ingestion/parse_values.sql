@@ -83,40 +83,137 @@
 
 
 {#-
-    A decimal with a point, or with a single decimal comma as semicolon
-    exports write it (2,55). A lone comma is always the decimal separator,
-    so "1,234" reads as 1.234: thousands separators are not supported.
+    How the numbers of a file are written, decided from its delimiter: a
+    locale whose decimal separator is a comma cannot export comma-delimited
+    text without quoting every price, so its exports use semicolons or tabs.
+    'decimal_comma' (semicolon or tab) reads 2,55 and 1.234,50;
+    'decimal_point' (comma, pipe, Parquet) reads a comma as a thousands
+    separator (1,234.50). docs/assumptions.md has the whole rule.
 -#}
-{% macro parse_decimal(text) -%}
-    try_cast(
-        case
-            when
-                contains({{ text }}, ',')
-                and regexp_full_match({{ text }}, '[+-]?[0-9]*,[0-9]+')
-                then replace({{ text }}, ',', '.')
-            else {{ text }}
-        end as decimal(18, 4)
-    )
-{%- endmacro %}
-
-
-{#-
-    A whole number, written as such or with only zeros after the point
-    (6, -2, 6.0, as float exports write it): 1.5 or 1.00001 is no quantity.
--#}
-{% macro parse_whole_number(text) -%}
+{% macro number_format(field_delimiter) -%}
     case
-        when regexp_full_match({{ text }}, '[+-]?[0-9]{1,9}([.]0*)?')
-            then cast(cast({{ text }} as decimal(18, 4)) as integer)
+        when {{ field_delimiter }} in (';', chr(9)) then 'decimal_comma'
+        else 'decimal_point'
     end
 {%- endmacro %}
 
 
-{#- Customer IDs are text; exports via pandas write 13085 as 13085.0. -#}
-{% macro normalise_customer_id(text) -%}
+{#-
+    The text of a number as DuckDB casts it, with a decimal point and no
+    thousands separator, or null when it fits neither reading of its file's
+    number_format. Text without a comma is returned as it is, in either
+    format, so nearly every value costs one contains() before its cast. With
+    a comma, 'decimal_comma' wants a decimal comma, with dots only between
+    groups of three digits before it; 'decimal_point' wants commas between
+    groups of three digits (1,23 and 12,34,5 are no number).
+-#}
+{% macro decimal_point_text(text, number_format) -%}
     case
-        when contains({{ text }}, '.')
-            then regexp_replace({{ text }}, '^([0-9]+)\.0+$', '\1')
+        when not contains({{ text }}, ',') then {{ text }}
+        when {{ number_format }} = 'decimal_comma'
+            then
+                case
+                    when regexp_full_match(
+                        {{ text }}, '[+-]?([0-9]{1,3}([.][0-9]{3})+|[0-9]*),[0-9]+'
+                    )
+                        then replace(replace({{ text }}, '.', ''), ',', '.')
+                end
+        when regexp_full_match({{ text }}, '[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]+)?')
+            then replace({{ text }}, ',', '')
+    end
+{%- endmacro %}
+
+
+{#- A decimal in its file's number format, rounded to 4 places. -#}
+{% macro parse_decimal(text, number_format) -%}
+    try_cast({{ decimal_point_text(text, number_format) }} as decimal(18, 4))
+{%- endmacro %}
+
+
+{#-
+    A whole number in its file's number format, written as such or with only
+    zeros after the decimal separator (6, -2, 6.0, 1,200 where commas group
+    thousands): 1.5 or 1.00001 is no quantity. Checked on the text, because
+    a cast to a decimal would round 1.00001 to 1 first. Nine digits at most,
+    so that it fits an integer.
+-#}
+{% macro parse_whole_number(text, number_format) -%}
+    {%- set whole = "'[+-]?[0-9]{1,9}([.]0*)?'" -%}
+    {%- set point_text = decimal_point_text(text, number_format) -%}
+    case
+        -- Without a comma, the text is its own decimal point text.
+        when regexp_full_match({{ text }}, {{ whole }})
+            then cast(cast({{ text }} as decimal(18, 4)) as integer)
+        when contains({{ text }}, ',') and regexp_full_match({{ point_text }}, {{ whole }})
+            then cast(cast({{ point_text }} as decimal(18, 4)) as integer)
+    end
+{%- endmacro %}
+
+
+{#-
+    Customer IDs are text, but exports write one numeric ID in many forms:
+    pandas as 13085.0, spreadsheets as 1.3085E+04, some systems zero-padded
+    or signed. Every form of one integer becomes its plain digits, without
+    leading zeros (DECISIONLOG.md), by string arithmetic on the digits, so
+    that no ID passes through a double and loses digits. Scientific notation
+    needs a point in the mantissa, as float writers put one, so that a code
+    such as 12E45 stays text. Anything else, a fraction (13085.5) included,
+    is kept as written.
+-#}
+{% macro normalise_customer_id(text) -%}
+    {#- Where the decimal point goes, counted back from the end of the digits. -#}
+    {%- set shift = "(coalesce(try_cast(id['exponent'] as integer), 0) - length(id['fraction']))" -%}
+    {%- set digits = "(id['whole'] || id['fraction'])" -%}
+    case
+        -- The usual forms, plain digits or digits and .0, by one match.
+        when regexp_full_match({{ text }}, '[1-9][0-9]*([.]0*)?')
+            then
+                case
+                    when contains({{ text }}, '.') then left({{ text }}, strpos({{ text }}, '.') - 1)
+                    else {{ text }}
+                end
+        -- Signed or zero-padded integers (-1, +7, 013085), a few matches.
+        when regexp_full_match({{ text }}, '[+-]?[0-9]+')
+            then
+                case
+                    when regexp_full_match({{ text }}, '[+-]?0+') then '0'
+                    else regexp_replace({{ text }}, '^[+]?(-?)0*', '\1')
+                end
+        -- The rest, rare, by string arithmetic on the parts of the number.
+        when regexp_full_match(
+            {{ text }},
+            '[+-]?([0-9]+[.][0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?'
+        )
+            then coalesce(
+                -- A one-element list, so that the parts are extracted once.
+                list_transform(
+                    [regexp_extract(
+                        {{ text }},
+                        '^([+-]?)([0-9]*)[.]?([0-9]*)(?:[eE]([+-]?[0-9]+))?$',
+                        ['sign', 'whole', 'fraction', 'exponent']
+                    )],
+                    lambda id: list_transform(
+                        [
+                            regexp_replace(
+                                case
+                                    when {{ shift }} >= 0 then {{ digits }} || repeat('0', {{ shift }})
+                                    -- Only zeros may fall after the point.
+                                    when regexp_full_match(right({{ digits }}, -{{ shift }}), '0*')
+                                        then left({{ digits }}, length({{ digits }}) + {{ shift }})
+                                end,
+                                '^0+',
+                                ''
+                            )
+                        ],
+                        lambda integer_digits: case
+                            when integer_digits = '' then '0'
+                            when id['sign'] = '-' then '-' || integer_digits
+                            else integer_digits
+                        end
+                    )[1]
+                )[1],
+                {{ text }}
+            )
         else {{ text }}
     end
 {%- endmacro %}

@@ -2,8 +2,9 @@
 
 {#-
     One row per file the input path matches, in read order (sorted by path):
-    its size and modification time, its header, delimiter and the position
-    of each canonical column, and the file_key that every row parsed from it
+    its size and modification time, its header, delimiter, number format and
+    the position of each canonical column, the last date its lines may
+    carry, and the file_key that every row parsed from it
     carries. Reads only the header rows of stg_retail__raw_lines, which
     carry the file system's listing, so no file is read past its first line. Stops the build, with a message that says what to do,
     when the path matches no file, when a header lacks a required column,
@@ -219,6 +220,8 @@ layouts as (
         headers.date_order_basis,
         headers.header_line,
         headers.field_delimiter,
+        {{ number_format('headers.field_delimiter') }} as number_format,
+        {{ latest_plausible_date('headers.modified_at') }} as latest_plausible_date,
         positions.header_field_count,
         positions.found_columns,
         {%- for column in canonical_columns() %}

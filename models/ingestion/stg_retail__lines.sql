@@ -47,6 +47,8 @@ split_lines as (
         raw_lines.raw_line,
         input_files.header_field_count,
         input_files.date_order,
+        input_files.number_format,
+        input_files.latest_plausible_date,
         hash(raw_lines.raw_line, input_files.layout_key) as line_key,
         raw_lines.earlier_line_with_same_text,
         {%- for column in canonical_columns() %}
@@ -83,6 +85,8 @@ trimmed as (
         earlier_line_with_same_text,
         header_field_count,
         date_order,
+        number_format,
+        latest_plausible_date,
         field_values,
         len(field_values) as field_count,
         may_have_padded_fields,
@@ -129,12 +133,13 @@ typed as (
         quantity_text,
         unit_price_text,
         invoiced_at_text,
+        number_format,
 
         -- numerics
         field_count,
         header_field_count,
-        {{ parse_whole_number('quantity_text') }} as quantity,
-        {{ parse_decimal('unit_price_text') }} as unit_price,
+        {{ parse_whole_number('quantity_text', 'number_format') }} as quantity,
+        {{ parse_decimal('unit_price_text', 'number_format') }} as unit_price,
 
         -- booleans
         raw_line is null
@@ -144,7 +149,8 @@ typed as (
         raw_line is not null and field_values is null as has_unbalanced_quote,
         coalesce(field_count = header_field_count, false) as is_well_formed,
 
-        -- timestamps
+        -- dates and timestamps
+        latest_plausible_date,
         {{ parse_timestamp('invoiced_at_text', 'date_order') }} as invoiced_at
     from extracted
 
