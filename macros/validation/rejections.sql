@@ -39,6 +39,11 @@
             then
                 case
                     when has_unbalanced_quote then 'unbalanced double quote'
+                    when header_ends_with_delimiter and field_count = header_field_count - 1
+                        then
+                            'expected ' || header_field_count || ' fields, found ' || field_count
+                            || ': the header line ends with a delimiter, which gives it an empty'
+                            || ' last column; remove that delimiter from the header'
                     else 'expected ' || header_field_count || ' fields, found ' || field_count
                 end
         when 'missing_invoice_id' then 'no invoice number'

@@ -223,6 +223,12 @@ layouts as (
         {{ number_format('headers.field_delimiter') }} as number_format,
         {{ latest_plausible_date('headers.modified_at') }} as latest_plausible_date,
         positions.header_field_count,
+        -- A trailing delimiter gives the header an empty last column that
+        -- the lines do not have, which makes every line malformed: the
+        -- rejection detail names it.
+        headers.file_format = 'csv'
+        and ends_with(headers.header_line, headers.field_delimiter)
+            as header_ends_with_delimiter,
         positions.found_columns,
         {%- for column in canonical_columns() %}
             positions.{{ column }}_position,

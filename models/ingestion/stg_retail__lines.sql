@@ -46,6 +46,7 @@ split_lines as (
         raw_lines.source_line_number,
         raw_lines.raw_line,
         input_files.header_field_count,
+        input_files.header_ends_with_delimiter,
         input_files.date_order,
         input_files.number_format,
         input_files.latest_plausible_date,
@@ -84,6 +85,7 @@ trimmed as (
         line_key,
         earlier_line_with_same_text,
         header_field_count,
+        header_ends_with_delimiter,
         date_order,
         number_format,
         latest_plausible_date,
@@ -148,6 +150,7 @@ typed as (
         -- The splitter gives no fields for a line whose quotes do not close.
         raw_line is not null and field_values is null as has_unbalanced_quote,
         coalesce(field_count = header_field_count, false) as is_well_formed,
+        header_ends_with_delimiter,
 
         -- dates and timestamps
         latest_plausible_date,

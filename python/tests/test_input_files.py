@@ -276,3 +276,21 @@ def test_paths_with_braces_quotes_and_parentheses_read_exactly_that_file(
             (str(path), invoice)
         ]
         assert result.scalar("select transactions_path from marts.data_quality_report") == str(path)
+
+
+def test_a_header_with_a_trailing_delimiter_is_named_when_it_stops_the_build(
+    build, tmp_path: Path
+) -> None:
+    # Every data line has 8 fields; the header's trailing comma gives it a 9th, empty one.
+    path = write_lines(
+        tmp_path / "trailing.csv", [f"{HEADER},", line("1001", "2010-12-01 08:26:00")]
+    )
+    result = build(path)
+    stopped_with(
+        result,
+        "Rejected share 1.0 (1 of 1 lines) exceeds max_rejected_share 0.5. Most rejected:"
+        f" malformed_line (1). First rejected lines: {path} line 2, malformed_line (expected 9"
+        " fields, found 8: the header line ends with a delimiter, which gives it an empty last"
+        " column; remove that delimiter from the header):"
+        f' "{line("1001", "2010-12-01 08:26:00")}".',
+    )
