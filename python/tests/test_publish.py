@@ -57,8 +57,15 @@ class Workspace:
     published: Path
 
     def env(self, transactions: Path) -> dict[str, str]:
+        # Under `make test`, make's own variables would make the `make build` started here a
+        # sub-make ("make[1]: ..."); a user starts it from a shell.
+        inherited = {
+            name: value
+            for name, value in os.environ.items()
+            if name not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES")
+        }
         return {
-            **os.environ,
+            **inherited,
             "CUSTOMER_LIFECYCLE_DB": str(self.published),
             "CUSTOMER_LIFECYCLE_INGESTION_DB": str(self.folder / "ingestion.duckdb"),
             "CUSTOMER_LIFECYCLE_TRANSACTIONS": str(transactions),
