@@ -83,7 +83,7 @@
     {%- endif -%}
     {%- if is_parquet_input() -%}
         {%- set numbered = parquet_numbered_rows(sql_quote(path), parquet_columns(path)) -%}
-        {%- set scan = scan_lines(path, numbered, numbered) -%}
+        {%- set scan = with_date_order(path, scan_counts(numbered), numbered) -%}
         {%- do scan.update({'file_encoding': 'parquet'}) -%}
         {{ return(scan) }}
     {%- endif -%}
@@ -149,8 +149,8 @@
 
     {%- set invalid = errors.get('INVALID ENCODING') -%}
     {%- if not invalid and setting in ('auto', 'utf-8') -%}
-        {%- set scan = scan_lines(
-            path, none, csv_numbered_lines(sql_quote(path), 'utf-8', 1, 0), utf8_scan
+        {%- set scan = with_date_order(
+            path, utf8_scan, csv_numbered_lines(sql_quote(path), 'utf-8', 1, 0)
         ) -%}
         {%- do scan.update({'file_encoding': 'utf-8'}) -%}
         {{ return(scan) }}
@@ -176,7 +176,7 @@
     -#}
     {%- set encoding = 'windows-1252' if setting == 'auto' else setting -%}
     {%- set numbered = decoded_numbered_lines(sql_quote(path), encoding) -%}
-    {%- set scan = scan_lines(path, numbered, numbered) -%}
+    {%- set scan = with_date_order(path, scan_counts(numbered), numbered) -%}
     {%- do scan.update({'file_encoding': encoding}) -%}
     {{ return(scan) }}
 {%- endmacro %}
@@ -229,16 +229,15 @@
 
 
 {#-
-    scan_counts of `lines` (or `counts`, when already made) with the order
-    of day and month decided from them: the var date_order when it is mdy or
-    dmy; under auto, the only order the file's slash dates allow, and mdy
-    when they allow both (every first and second number is 12 or less) or
-    there are none. A file whose dates allow only one order on some lines
+    `counts` (scan_counts of a file) with the order of day and month decided
+    from them: the var date_order when it is mdy or dmy; under auto, the
+    only order the file's slash dates allow, and mdy when they allow both
+    (every first and second number is 12 or less) or there are none. A file whose dates allow only one order on some lines
     and only the other on others stops the build, quoting a line of each
     from `numbered` (SQL giving source_line_number and raw_line).
 -#}
-{% macro scan_lines(path, lines, numbered, counts=none) -%}
-    {%- set scan = counts if counts is not none else scan_counts(lines) -%}
+{% macro with_date_order(path, counts, numbered) -%}
+    {%- set scan = counts -%}
     {%- if var('date_order') != 'auto' -%}
         {%- do scan.update({'date_order': var('date_order'), 'date_order_basis': 'set_by_var'}) -%}
     {%- elif scan.day_first_lines > 0 and scan.month_first_lines > 0 -%}

@@ -249,9 +249,11 @@ input_check as (
 
 ),
 
+{%- set folder_files = files_in_folder(transactions_path()) -%}
+
 {%- set folder_message -%}
     'Transactions input ''' || {{ sql_quote(transactions_path()) }}
-    || ''' is a folder (of ' || {{ files_in_folder(transactions_path()) }}
+    || ''' is a folder (of ' || {{ folder_files }}
     || ' files), not a file. Point the var transactions_path or the env'
     || ' CUSTOMER_LIFECYCLE_TRANSACTIONS at the files in it with a glob, such as '''
     || {{ sql_quote(transactions_path().rstrip('/') ~ '/*.csv') }}
@@ -267,7 +269,7 @@ input_check as (
 {%- endset -%}
 
 {%- set not_found_message = (
-    folder_message if files_in_folder(transactions_path()) > 0 else missing_message
+    folder_message if folder_files > 0 else missing_message
 ) -%}
 
 {%- set missing_columns_message -%}

@@ -29,7 +29,7 @@ NOT_IN_THE_KEY = {
     "input_file_scans",
     "scan_input_file",
     "scan_counts",
-    "scan_lines",
+    "with_date_order",
     "spreadsheet_message",
     "date_order_conflict_message",
     "csv_buffer_bytes",
