@@ -1,6 +1,7 @@
 {#-
-    One row per customer: the action the ordered rule table picks, with its
-    economics. Every rule that matches the customer's stage, value segment
+    One row per customer of the current snapshot (the build's own as-of
+    date; earlier snapshots get no action): the action the ordered rule
+    table picks, with its economics. Every rule that matches the customer's stage, value segment
     and risk level (`*` matches anything) is a candidate; the lowest rule_id
     whose action clears the var min_roi wins (no_action always does). The
     first matching rule's proposal is kept beside the choice, and
@@ -32,6 +33,13 @@ risk as (
 
 ),
 
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_dates_resolved') }}
+    where is_current
+
+),
+
 rules as (
 
     select * from {{ ref('action_rules') }}
@@ -60,10 +68,16 @@ customers as (
             ) as decimal(18, 2)
         ) as value_at_stake
     from features
+    inner join as_of
+        on features.as_of_date = as_of.as_of_date
     inner join segments
-        on features.customer_id = segments.customer_id
+        on
+            features.as_of_date = segments.as_of_date
+            and features.customer_id = segments.customer_id
     inner join risk
-        on features.customer_id = risk.customer_id
+        on
+            features.as_of_date = risk.as_of_date
+            and features.customer_id = risk.customer_id
 
 ),
 

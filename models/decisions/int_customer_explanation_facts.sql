@@ -1,5 +1,5 @@
 {#-
-    One row per customer: every fact an explanation may quote, gathered in
+    One row per customer of the current snapshot: every fact an explanation may quote, gathered in
     one place so the templating (customer_lifecycle.explain, run by
     int_customer_explanations_rendered) reads a single relation.
 -#}
@@ -33,8 +33,8 @@ actions as (
 final as (
 
     select
-        features.customer_id,
-        features.as_of_date,
+        actions.customer_id,
+        actions.as_of_date,
         segments.lifecycle_stage,
         segments.value_segment,
         segments.rfm_segment,
@@ -76,13 +76,19 @@ final as (
         actions.first_rule_roi,
         actions.min_roi,
         actions.is_in_budget
-    from features
+    from actions
+    inner join features
+        on
+            actions.as_of_date = features.as_of_date
+            and actions.customer_id = features.customer_id
     inner join segments
-        on features.customer_id = segments.customer_id
+        on
+            actions.as_of_date = segments.as_of_date
+            and actions.customer_id = segments.customer_id
     inner join risk
-        on features.customer_id = risk.customer_id
-    inner join actions
-        on features.customer_id = actions.customer_id
+        on
+            actions.as_of_date = risk.as_of_date
+            and actions.customer_id = risk.customer_id
 
 )
 

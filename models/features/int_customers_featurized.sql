@@ -1,9 +1,11 @@
 {#-
-    One row per customer with at least one product sale before the as-of
-    date: recency, frequency and monetary facts, rolling windows, trends,
-    lifetime value and the BTYD summary. Definitions are in
-    docs/decision_logic.md; every window is half-open: "last 90 days" is
-    as_of_date - 90 <= invoice_date < as_of_date.
+    One row per snapshot as-of date and customer with at least one product
+    sale before it: recency, frequency and monetary facts, rolling windows,
+    trends, lifetime value and the BTYD summary, each as of that date. The
+    build's own as-of date (is_current in int_as_of_dates_resolved) is the
+    current snapshot; the earlier dates are its history, computed by the
+    same query. Definitions are in docs/decision_logic.md; every window is
+    half-open: "last 90 days" is as_of_date - 90 <= invoice_date < as_of_date.
 -#}
 
 {%- set windows = [90, 180, 365] %}
@@ -16,106 +18,101 @@ customer_days as (
 
 ),
 
-profiles as (
+as_of_dates as (
 
-    select * from {{ ref('int_customers_profiled') }}
-
-),
-
-sale_days as (
-
-    select * from customer_days
-    where sale_invoices > 0
+    select as_of_date from {{ ref('int_as_of_dates_resolved') }}
 
 ),
 
 first_sale_days as (
 
+    -- The first sale is the same for every snapshot that sees the customer.
     select
         customer_id,
         min(invoice_date) as first_purchase_date
-    from sale_days
-    group by customer_id
-
-),
-
-purchase_summary as (
-
-    select
-        sale_days.customer_id,
-        min(sale_days.as_of_date) as as_of_date,
-        min(sale_days.invoice_date) as first_purchase_date,
-        max(sale_days.invoice_date) as last_purchase_date,
-        cast(sum(sale_days.sale_invoices) as bigint) as orders,
-        count(*) as purchase_days,
-        -- BTYD (lifetimes) monetary value: the mean daily spend over repeat
-        -- purchase days, the first purchase day excluded.
-        coalesce(
-            avg(sale_days.gross_revenue) filter (
-                where sale_days.invoice_date > first_sale_days.first_purchase_date
-            ),
-            0
-        ) as btyd_monetary_value
-    from sale_days
-    inner join first_sale_days
-        on sale_days.customer_id = first_sale_days.customer_id
-    group by sale_days.customer_id
-
-),
-
-revenue_summary as (
-
-    select
-        customer_id,
-        -- Rounded before they are subtracted, so that net revenue is exactly
-        -- gross minus returned as the customer sees them.
-        cast(sum(gross_revenue) as decimal(18, 2)) as gross_revenue,
-        cast(sum(returned_revenue) as decimal(18, 2)) as returned_revenue,
-    {%- for days in windows %}
-        cast(sum(sale_invoices) filter (where days_before_as_of <= {{ days }}) as bigint)
-            as orders_last_{{ days }}d,
-        cast(sum(sale_invoices) filter (
-            where days_before_as_of > {{ days }} and days_before_as_of <= {{ 2 * days }}
-            ) as bigint) as orders_prev_{{ days }}d,
-        sum(gross_revenue - returned_revenue) filter (where days_before_as_of <= {{ days }})
-            as net_revenue_last_{{ days }}d,
-        sum(gross_revenue - returned_revenue) filter (
-            where days_before_as_of > {{ days }} and days_before_as_of <= {{ 2 * days }}
-        ) as net_revenue_prev_{{ days }}d{{ ',' if not loop.last }}
-    {%- endfor %}
     from customer_days
+    where sale_invoices > 0
     group by customer_id
+
+),
+
+days_before_as_of as (
+
+    -- Every customer-day once for each as-of date after it: the set-based
+    -- form of computing each snapshot from the days before it.
+    select
+        customer_days.*,
+        as_of_dates.as_of_date,
+        first_sale_days.first_purchase_date,
+        {{ dbt.datediff('customer_days.invoice_date', 'as_of_dates.as_of_date', 'day') }}
+            as days_before_as_of
+    from customer_days
+    inner join first_sale_days
+        on customer_days.customer_id = first_sale_days.customer_id
+    inner join as_of_dates
+        on
+            customer_days.invoice_date < as_of_dates.as_of_date
+            and first_sale_days.first_purchase_date < as_of_dates.as_of_date
 
 ),
 
 joined as (
 
     select
-        purchase_summary.customer_id,
-        purchase_summary.as_of_date,
-        profiles.country,
-        purchase_summary.first_purchase_date,
-        purchase_summary.last_purchase_date,
-        purchase_summary.orders,
-        purchase_summary.purchase_days,
-        revenue_summary.gross_revenue,
-        revenue_summary.returned_revenue,
-        revenue_summary.gross_revenue - revenue_summary.returned_revenue as net_revenue,
-        profiles.distinct_products,
+        customer_id,
+        as_of_date,
+        min(first_purchase_date) as first_purchase_date,
+        max(invoice_date) filter (where sale_invoices > 0) as last_purchase_date,
+        cast(sum(sale_invoices) as bigint) as orders,
+        count(*) filter (where sale_invoices > 0) as purchase_days,
+        -- Rounded before they are subtracted, so that net revenue is exactly
+        -- gross minus returned as the customer sees them.
+        cast(sum(gross_revenue) as decimal(18, 2)) as gross_revenue,
+        cast(sum(returned_revenue) as decimal(18, 2)) as returned_revenue,
+        cast(sum(gross_revenue) as decimal(18, 2))
+        - cast(sum(returned_revenue) as decimal(18, 2)) as net_revenue,
+        cast(sum(new_products) as bigint) as distinct_products,
+        -- Return-only days have no latest sale.
+        arg_max(last_sale_country, (last_sale_at, last_sale_country)) filter (
+            where sale_invoices > 0
+        ) as country,
         {%- for days in windows %}
-            coalesce(revenue_summary.orders_last_{{ days }}d, 0) as orders_last_{{ days }}d,
-            coalesce(revenue_summary.orders_prev_{{ days }}d, 0) as orders_prev_{{ days }}d,
-            coalesce(revenue_summary.net_revenue_last_{{ days }}d, 0)
-                as net_revenue_last_{{ days }}d,
-            coalesce(revenue_summary.net_revenue_prev_{{ days }}d, 0)
-                as net_revenue_prev_{{ days }}d,
+        -- Summed as 0 outside the window, so that an empty window is 0.
+            cast(sum(
+                case when days_before_as_of <= {{ days }} then sale_invoices else 0 end
+            ) as bigint) as orders_last_{{ days }}d,
+            cast(sum(
+                case
+                    when days_before_as_of > {{ days }} and days_before_as_of <= {{ 2 * days }}
+                        then sale_invoices
+                    else 0
+                end
+            ) as bigint) as orders_prev_{{ days }}d,
+            sum(
+                case
+                    when days_before_as_of <= {{ days }}
+                        then gross_revenue - returned_revenue
+                    else 0
+                end
+            ) as net_revenue_last_{{ days }}d,
+            sum(
+                case
+                    when days_before_as_of > {{ days }} and days_before_as_of <= {{ 2 * days }}
+                        then gross_revenue - returned_revenue
+                    else 0
+                end
+            ) as net_revenue_prev_{{ days }}d,
         {%- endfor %}
-        purchase_summary.btyd_monetary_value
-    from purchase_summary
-    inner join revenue_summary
-        on purchase_summary.customer_id = revenue_summary.customer_id
-    inner join profiles
-        on purchase_summary.customer_id = profiles.customer_id
+        -- BTYD (lifetimes) monetary value: the mean daily spend over repeat
+        -- purchase days, the first purchase day excluded.
+        coalesce(
+            avg(gross_revenue) filter (
+                where sale_invoices > 0 and invoice_date > first_purchase_date
+            ),
+            0
+        ) as btyd_monetary_value
+    from days_before_as_of
+    group by customer_id, as_of_date
 
 ),
 

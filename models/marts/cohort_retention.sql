@@ -14,16 +14,22 @@ customer_days as (
 
 ),
 
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_dates_resolved') }}
+    where is_current
+
+),
+
 customer_months as (
 
     select
         customer_id,
-        as_of_date,
         cast({{ dbt.date_trunc('month', 'invoice_date') }} as date) as activity_month,
         sum(sale_invoices) as sale_invoices,
         sum(gross_revenue - returned_revenue) as net_revenue
     from customer_days
-    group by customer_id, as_of_date, cast({{ dbt.date_trunc('month', 'invoice_date') }} as date)
+    group by customer_id, cast({{ dbt.date_trunc('month', 'invoice_date') }} as date)
 
 ),
 
@@ -51,9 +57,10 @@ cohorts as (
 calendar_months as (
 
     select distinct
-        activity_month,
-        as_of_date
+        customer_months.activity_month,
+        as_of.as_of_date
     from customer_months
+    cross join as_of
 
 ),
 

@@ -1,8 +1,26 @@
+{#- The current snapshot's risk scores, signals and drivers. -#}
+
 with
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_dates_resolved') }}
+    where is_current
+
+),
 
 risk as (
 
     select * from {{ ref('int_customers_risk_scored') }}
+
+),
+
+current_risk as (
+
+    select risk.*
+    from risk
+    inner join as_of
+        on risk.as_of_date = as_of.as_of_date
 
 ),
 
@@ -32,7 +50,7 @@ final as (
         net_revenue_last_window,
         net_revenue_prev_window,
         return_rate
-    from risk
+    from current_risk
 
 )
 

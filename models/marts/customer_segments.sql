@@ -1,4 +1,13 @@
+{#- The current snapshot's segments, with the facts they were decided on. -#}
+
 with
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_dates_resolved') }}
+    where is_current
+
+),
 
 segments as (
 
@@ -33,8 +42,12 @@ final as (
         features.net_revenue,
         segments.net_revenue_percentile
     from segments
+    inner join as_of
+        on segments.as_of_date = as_of.as_of_date
     inner join features
-        on segments.customer_id = features.customer_id
+        on
+            segments.as_of_date = features.as_of_date
+            and segments.customer_id = features.customer_id
 
 )
 

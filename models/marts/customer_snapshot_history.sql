@@ -1,20 +1,9 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='as_of_date',
-        on_schema_change='append_new_columns',
-        tags=['history'],
-    )
-}}
-
 {#-
-    One row per as-of date and customer: the features and segments of every
-    snapshot built. Each build adds its as-of date; rebuilding a date
-    replaces that date's rows (delete+insert on as_of_date), so a snapshot is
-    never duplicated. Read from the intermediate models, so the backfill
-    (python -m customer_lifecycle.backfill) can add past dates without
-    touching the current marts. `dbt build --full-refresh` empties it.
+    One row per as-of date and customer: the features, segments and risk of
+    every snapshot of this build, from the first snapshot date to the
+    build's own as-of date, whose rows are the current marts' rows. All are
+    computed from the input by the same models in one build, so the history
+    holds nothing that an earlier build left behind.
 -#}
 
 with
@@ -67,9 +56,13 @@ final as (
         risk.risk_level
     from features
     inner join segments
-        on features.customer_id = segments.customer_id
+        on
+            features.as_of_date = segments.as_of_date
+            and features.customer_id = segments.customer_id
     inner join risk
-        on features.customer_id = risk.customer_id
+        on
+            features.as_of_date = risk.as_of_date
+            and features.customer_id = risk.customer_id
 
 )
 

@@ -1,6 +1,6 @@
 {#-
-    An honest check of the rules, not a prediction. For each snapshot in the
-    history that lies at least backtest_horizon_days before the as-of date,
+    An honest check of the rules, not a prediction. For each snapshot of the
+    build that lies at least backtest_horizon_days before its as-of date,
     the customers of each risk level and of each lifecycle stage are followed
     over the next backtest_horizon_days: how many bought again, and their
     net revenue then. If the risk levels mean anything, critical customers
@@ -18,6 +18,7 @@ history as (
 as_of as (
 
     select as_of_date from {{ ref('int_as_of_dates_resolved') }}
+    where is_current
 
 ),
 
@@ -101,13 +102,12 @@ by_segment as (
             snapshot_date,
             horizon_end_date,
             '{{ dimension }}' as dimension,
-            -- Snapshots stored before risk was scored have no risk level.
-            coalesce({{ dimension }}, 'unknown') as segment,
+            {{ dimension }} as segment,
             count(*) as customers,
             count(*) filter (where has_repurchased) as repurchasing_customers,
             sum(horizon_net_revenue) as horizon_net_revenue
         from followed
-        group by as_of_date, snapshot_date, horizon_end_date, coalesce({{ dimension }}, 'unknown')
+        group by as_of_date, snapshot_date, horizon_end_date, {{ dimension }}
         {{ 'union all' if not loop.last }}
     {%- endfor %}
 

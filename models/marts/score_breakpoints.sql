@@ -1,34 +1,15 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='as_of_date',
-        on_schema_change='append_new_columns',
-        tags=['history'],
-    )
-}}
-
 {#-
     One row per as-of date, RFM dimension and score: the range of the
     metric that earned the score, so anyone can read why a customer got R=2.
-    Kept for every snapshot built; rebuilding a date replaces its rows.
+    One set for every snapshot date of the build, each from that
+    snapshot's own scores.
 -#}
 
 with
 
-segments as (
+history as (
 
-    select
-        segments.as_of_date,
-        segments.recency_score,
-        segments.frequency_score,
-        segments.monetary_score,
-        features.recency_days,
-        features.orders,
-        features.net_revenue
-    from {{ ref('int_customers_segmented') }} as segments
-    inner join {{ ref('int_customers_featurized') }} as features
-        on segments.customer_id = features.customer_id
+    select * from {{ ref('customer_snapshot_history') }}
 
 ),
 
@@ -47,7 +28,7 @@ scores as (
             '{{ metric }}' as metric,
             {{ dimension }}_score as score,
             cast({{ metric }} as decimal(18, 2)) as metric_value
-        from segments
+        from history
         {{ 'union all' if not loop.last }}
     {%- endfor %}
 

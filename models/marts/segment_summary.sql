@@ -1,5 +1,6 @@
 {#-
-    One row per lifecycle stage and value segment present: customers, their
+    One row per lifecycle stage and value segment present in the current
+    snapshot (the customers with an action decided): customers, their
     net revenue, average risk score, and the revenue at risk, which is the
     value at stake of the customers flagged is_at_risk (risk level high or
     critical).
@@ -49,13 +50,19 @@ final as (
                 0
             ) as decimal(18, 2)
         ) as revenue_at_risk
-    from segments
+    from actions
+    inner join segments
+        on
+            actions.as_of_date = segments.as_of_date
+            and actions.customer_id = segments.customer_id
     inner join features
-        on segments.customer_id = features.customer_id
+        on
+            actions.as_of_date = features.as_of_date
+            and actions.customer_id = features.customer_id
     inner join risk
-        on segments.customer_id = risk.customer_id
-    inner join actions
-        on segments.customer_id = actions.customer_id
+        on
+            actions.as_of_date = risk.as_of_date
+            and actions.customer_id = risk.customer_id
     group by segments.as_of_date, segments.lifecycle_stage, segments.value_segment
 
 )

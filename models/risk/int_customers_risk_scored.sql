@@ -1,5 +1,5 @@
 {#-
-    One row per customer of int_customers_featurized: five risk signals
+    One row per as-of date and customer of int_customers_featurized: five risk signals
     scaled to 0-1, their weighted contributions in points, the 0-100 risk
     score and its level, and the two largest drivers. Signals and weights
     are in docs/decision_logic.md, thresholds in dbt_project.yml vars and
@@ -131,6 +131,7 @@ ranked_drivers as (
     -- risk_signals(), so the ranking never depends on scan order.
     {%- for signal in risk_signals() %}
         select
+            as_of_date,
             customer_id,
             '{{ signal }}' as risk_driver,
             {{ signal }}_points as points,
@@ -145,6 +146,7 @@ ranked_drivers as (
 drivers as (
 
     select
+        as_of_date,
         customer_id,
         max(risk_driver) filter (where driver_rank = 1) as top_risk_driver,
         max(points) filter (where driver_rank = 1) as top_risk_points,
@@ -154,12 +156,13 @@ drivers as (
         select
             *,
             row_number() over (
-                partition by customer_id order by points desc, signal_order asc
+                partition by as_of_date, customer_id
+                order by points desc, signal_order asc
             ) as driver_rank
         from ranked_drivers
     ) as numbered
     where driver_rank <= 2
-    group by customer_id
+    group by as_of_date, customer_id
 
 ),
 
@@ -206,7 +209,9 @@ final as (
         scored.return_rate
     from leveled as scored
     left join drivers
-        on scored.customer_id = drivers.customer_id
+        on
+            scored.as_of_date = drivers.as_of_date
+            and scored.customer_id = drivers.customer_id
 
 )
 

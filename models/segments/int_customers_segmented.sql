@@ -1,8 +1,10 @@
 {#-
-    One row per customer of int_customers_featurized: lifecycle stage, value
-    segment, RFM scores and the named RFM segment, each with the facts and
-    the rule that decided it. The rules are in docs/decision_logic.md; every
-    threshold is a var or a seed.
+    One row per as-of date and customer of int_customers_featurized:
+    lifecycle stage, value segment, RFM scores and the named RFM segment,
+    each with the facts and the rule that decided it. Ranks and quintiles
+    are taken within each as-of date's snapshot, so every snapshot is scored
+    against its own customers. The rules are in docs/decision_logic.md;
+    every threshold is a var or a seed.
 -#}
 
 with
@@ -34,13 +36,21 @@ ranked as (
         tenure_days,
         orders,
         net_revenue,
-        percent_rank() over (order by net_revenue) as net_revenue_percentile,
+        percent_rank() over (
+            partition by as_of_date order by net_revenue
+        ) as net_revenue_percentile,
         -- Quintiles: 5 is best. Ties are broken by customer_id so that a
         -- rerun gives every customer the same score.
-        cast(ntile(5) over (order by recency_days desc, customer_id asc) as integer)
+        cast(ntile(5) over (
+            partition by as_of_date order by recency_days desc, customer_id asc
+        ) as integer)
             as recency_quintile,
-        cast(ntile(5) over (order by orders, customer_id) as integer) as frequency_quintile,
-        cast(ntile(5) over (order by net_revenue, customer_id) as integer) as monetary_quintile
+        cast(ntile(5) over (
+            partition by as_of_date order by orders, customer_id
+        ) as integer) as frequency_quintile,
+        cast(ntile(5) over (
+            partition by as_of_date order by net_revenue, customer_id
+        ) as integer) as monetary_quintile
     from features
 
 ),
@@ -105,6 +115,7 @@ segment_matches as (
 
     select
         staged.customer_id,
+        staged.as_of_date,
         segment_rules.rule_id as rfm_rule_id,
         segment_rules.rfm_segment
     from staged
@@ -118,7 +129,8 @@ segment_matches as (
             and segment_rules.monetary_score_max
     -- The rules do not overlap (tested); first match wins all the same.
     qualify row_number() over (
-        partition by staged.customer_id order by segment_rules.rule_id
+        partition by staged.as_of_date, staged.customer_id
+        order by segment_rules.rule_id
     ) = 1
 
 ),
@@ -141,7 +153,9 @@ final as (
         segment_matches.rfm_rule_id
     from staged
     left join segment_matches
-        on staged.customer_id = segment_matches.customer_id
+        on
+            staged.as_of_date = segment_matches.as_of_date
+            and staged.customer_id = segment_matches.customer_id
 
 )
 

@@ -11,6 +11,7 @@ with
 as_of as (
 
     select as_of_date from {{ ref('int_as_of_dates_resolved') }}
+    where is_current
 
 ),
 

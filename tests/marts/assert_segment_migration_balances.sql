@@ -48,7 +48,6 @@ moved_in as (
         to_stage as lifecycle_stage,
         sum(customers) as customers
     from migration
-    where to_stage <> 'not_in_snapshot'
     group by to_as_of_date, to_stage
 
 ),
