@@ -38,8 +38,8 @@ $(SAMPLE): | $(INSTALLED)
 
 sample: $(SAMPLE)  ## Generate the bundled sample data set (deterministic)
 
-# The sample is only generated when the build reads it. The build runs in a copy of the
-# warehouse, published only when every test passes (customer_lifecycle.publish). Pass dbt vars
+# The sample is only generated when the build reads it. The build runs in a new warehouse
+# file, published only when every test passes (customer_lifecycle.publish). Pass dbt vars
 # as VARS='{as_of_date: 2011-06-01}'.
 build: $(INSTALLED) $(if $(filter $(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),$(SAMPLE))  ## Build every model and test on the input, then print a summary
 	$(PYTHON) -m customer_lifecycle.publish $(if $(VARS),--vars '$(VARS)')

@@ -1,6 +1,6 @@
 -- Customers who were active in the previous stored snapshot and are at risk
 -- in the latest one: the people who slipped, with what they were worth.
--- Needs at least two snapshots in the history (see the backfill command).
+-- Needs at least two snapshots in the history.
 
 with
 

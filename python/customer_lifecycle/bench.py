@@ -582,7 +582,7 @@ def _sizes_report(measurements: list[Measurement]) -> list[str]:
         "",
         "Node seconds are summed per resource type; dbt runs two nodes at a time, so they can",
         "exceed dbt's elapsed time. The rest of the wall time is outside dbt's run: starting",
-        "Python, importing dbt, loading the project, and the publish step's copy and rename.",
+        "Python, importing dbt, loading the project, and the publish step's rename.",
         "",
         "| lines | wall | dbt elapsed | outside dbt | models | data tests | unit tests | seeds |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -29,7 +29,7 @@ THREADS_ENV = "CUSTOMER_LIFECYCLE_THREADS"
 class Plugin(BasePlugin):
     def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
         # Called just before duckdb.connect(creds.path, ...). During a publish the build writes
-        # to a private copy named by CUSTOMER_LIFECYCLE_BUILD_DB (see customer_lifecycle.publish);
+        # to a private file named by CUSTOMER_LIFECYCLE_BUILD_DB (see customer_lifecycle.publish);
         # it is read here, not in the profile, so that the profile stays the same from build to
         # build and dbt can reuse its parse of the project.
         build_db = os.environ.get(BUILD_DB_ENV)
@@ -38,7 +38,7 @@ class Plugin(BasePlugin):
             # DuckDB, with a message about nested schemas.
             raise DbtRuntimeError(
                 f"{BUILD_DB_ENV}={build_db} must have the same file name as the profile's "
-                f"database, {Path(creds.path).name}: put the copy in another folder, or set "
+                f"database, {Path(creds.path).name}: put the file in another folder, or set "
                 "CUSTOMER_LIFECYCLE_DB instead."
             )
         creds.path = anchored(build_db or creds.path)

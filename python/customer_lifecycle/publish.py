@@ -4,24 +4,24 @@ Usage: python -m customer_lifecycle.publish [dbt build arguments ...]
 
 Write, audit, publish:
 
-1. The new warehouse starts as a copy of the published one, so snapshot history survives.
-2. `dbt build` runs every model and every data test against the copy, never the published
-   file, so readers (the dashboard, SQL clients) never wait on a lock held by the build. Unit
-   tests check the code, not the data, so a production build leaves them out, as the dbt docs
-   recommend (`--exclude-resource-type unit_test`); `make test` runs them.
-3. Only when the build passes does the copy replace the published file, with one atomic
+1. `dbt build` runs every model and every data test into a new, empty warehouse file, never
+   the published one, so readers (the dashboard, SQL clients) never wait on a lock held by the
+   build. Every mart is computed from the input, so the build needs nothing from the published
+   file. Unit tests check the code, not the data, so a production build leaves them out, as the
+   dbt docs recommend (`--exclude-resource-type unit_test`); `make test` runs them.
+2. Only when the build passes does the new file replace the published one, with one atomic
    rename. A reader that opened the old file keeps reading it; the next connection sees the
    new one. A build that fails, or is killed at any point, leaves the published file as it was.
-4. When dbt fails after building marts.data_quality_report, marts.data_quality_by_file and
-   marts.rejected_transactions (they do not depend on the rejected-share gate), the copy is
-   kept beside the published file as `<name>.failed.duckdb`, so the reasons can be read; the
+3. When dbt fails after building marts.data_quality_report, marts.data_quality_by_file and
+   marts.rejected_transactions (they do not depend on the rejected-share gate), the new file is
+   kept beside the published one as `<name>.failed.duckdb`, so the reasons can be read; the
    next build replaces or removes it.
-5. A build told to stop (Ctrl-C, SIGTERM, SIGHUP, or the process that started it going away)
-   stops dbt, deletes the copy, publishes nothing, and says so in one line.
+4. A build told to stop (Ctrl-C, SIGTERM, SIGHUP, or the process that started it going away)
+   stops dbt, deletes the new file, publishes nothing, and says so in one line.
 
-Plain `dbt build` writes straight into CUSTOMER_LIFECYCLE_DB instead: no copy, no audit step.
+Plain `dbt build` writes straight into CUSTOMER_LIFECYCLE_DB instead: no new file, no audit step.
 
-The copy sits in a hidden folder of its own beside the published file, under the same file
+The new file sits in a hidden folder of its own beside the published one, under the same file
 name, and dbt is pointed at it through CUSTOMER_LIFECYCLE_BUILD_DB, which the profile's plugin
 reads (customer_lifecycle.dbt_paths_plugin). The profile itself keeps naming the published
 file: a path that changed with every build would make dbt parse the whole project again each
@@ -59,12 +59,12 @@ def building_folder(published: Path, pid: int) -> Path:
 
 
 def building_path(published: Path, pid: int) -> Path:
-    """The copy itself: the published file's name, inside the build's own folder."""
+    """The new warehouse itself: the published file's name, inside the build's own folder."""
     return building_folder(published, pid) / published.name
 
 
 def failed_build_path(published: Path) -> Path:
-    """Where the copy of the last build that failed is kept, beside `published`."""
+    """Where the warehouse of the last build that failed is kept, beside `published`."""
     return published.with_name(f"{published.stem}.failed.duckdb")
 
 
@@ -84,7 +84,7 @@ def _is_running(pid: int) -> bool:
 
 
 def remove_abandoned_builds(published: Path) -> list[Path]:
-    """Deletes the building folders (copy, WAL, spill files) of builds whose process is gone."""
+    """Deletes the building folders (database, WAL, spill files) of builds whose process is gone."""
     removed = []
     for candidate in published.parent.glob(f".{published.name}.*{BUILDING_SUFFIX}*"):
         pid_text = candidate.name.removeprefix(f".{published.name}.").split(".", 1)[0]
@@ -92,7 +92,7 @@ def remove_abandoned_builds(published: Path) -> list[Path]:
             if candidate.is_dir():
                 shutil.rmtree(candidate, ignore_errors=True)
             else:
-                # A lone file: the copy itself, as releases before the build folder left it.
+                # A lone file: the warehouse itself, as releases before the build folder left it.
                 candidate.unlink(missing_ok=True)
             removed.append(candidate)
     return removed
@@ -115,9 +115,9 @@ def _fsync(path: Path) -> None:
 def staged_warehouse(
     published: Path | None = None, before_publish: Callable[[], None] | None = None
 ) -> Iterator[Path]:
-    """Yields a private copy of the published warehouse; publishes it if the block succeeds.
+    """Yields the path of a new warehouse, not yet created; publishes it if the block succeeds.
 
-    The copy is deleted when the block raises. It is published only if DuckDB left no WAL
+    The new file is deleted when the block raises. It is published only if DuckDB left no WAL
     behind, i.e. every connection to it was closed cleanly, and `before_publish`, called just
     before the rename, does not raise.
     """
@@ -129,8 +129,6 @@ def staged_warehouse(
     folder.mkdir()
     staged = building_path(published, os.getpid())
     wal = staged.with_name(staged.name + ".wal")
-    if published.exists():
-        shutil.copyfile(published, staged)
     try:
         yield staged
         if wal.exists():
@@ -143,7 +141,7 @@ def staged_warehouse(
         os.replace(staged, published)
         _fsync(published.parent)
         # The published warehouse is newer than any failed build now: a reader of the failed
-        # copy would take old failures for current ones.
+        # build's file would take old failures for current ones.
         _remove_database(failed_build_path(published))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -174,20 +172,13 @@ def _marts_in(database: Path) -> set[str]:
     return {table for (table,) in rows}
 
 
-def _drop_failed_build_marts(staged: Path) -> None:
-    # The copy starts with the previous build's marts: without them, finding these two after a
-    # failure proves this build wrote them.
-    with duckdb.connect(str(staged)) as connection:
-        for mart in FAILED_BUILD_MARTS:
-            connection.execute(f"drop table if exists marts.{mart}")
-
-
 def keep_failed_build(staged: Path, published: Path) -> Path | None:
-    """Moves the copy of a failed build beside `published`, if it holds this build's report.
+    """Moves a failed build's warehouse beside `published`, if it holds the build's report.
 
-    Returns where it went, or None when it was not kept: DuckDB left a WAL (the file alone is
-    not the database), or dbt failed before it built the report and the rejected lines. Either
-    way the copy of an earlier failure goes, so that what is there is always the last build's.
+    The build started from an empty file, so every table in it is this build's. Returns where it
+    went, or None when it was not kept: DuckDB left a WAL (the file alone is not the database),
+    or dbt failed before it built the report and the rejected lines. Either way the file of an
+    earlier failure goes, so that what is there is always the last build's.
     """
     failed = failed_build_path(published)
     _remove_database(failed)
@@ -330,17 +321,15 @@ def run_until_stopped(command: Sequence[str], env: dict[str, str], stop: StopReq
 
 
 def build_and_publish(dbt_arguments: Sequence[str], stop: StopRequests) -> Path:
-    """`dbt build` into a staged copy, then publish it; returns the published path.
+    """`dbt build` into a new warehouse file, then publish it; returns the published path.
 
-    Raises BuildFailed when dbt fails, after keeping the copy where it says, and Interrupted
-    when `stop` says the build must stop, before the copy is published.
+    Raises BuildFailed when dbt fails, after keeping the new file where it says, and Interrupted
+    when `stop` says the build must stop, before the new file is published.
     """
     published = warehouse_path()
     with staged_warehouse(published, before_publish=stop.check) as staged:
-        # Copying a large warehouse takes a while: a stop asked for meanwhile starts no dbt.
+        # Clearing a dead build's folder can take a while: a stop asked for then starts no dbt.
         stop.check()
-        if staged.exists():
-            _drop_failed_build_marts(staged)
         arguments = [*PRODUCTION_BUILD, *dbt_arguments]
         status = run_until_stopped(dbt_command(arguments), build_env(staged), stop)
         if status != 0:

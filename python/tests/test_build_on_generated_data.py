@@ -16,7 +16,6 @@ import pytest
 from conftest import ACCEPTED, BuildResult, assert_report_balances, dbt_env, run_dbt_build
 from lifetimes.utils import summary_data_from_transaction_data
 
-from customer_lifecycle.backfill import backfill
 from customer_lifecycle.dbt import run_dbt
 from customer_lifecycle.generate import generate
 from customer_lifecycle.paths import PROJECT_ROOT
@@ -150,68 +149,6 @@ def test_as_of_date_excludes_later_transactions(
     )
     assert as_of_date == date(2011, 6, 1)
     assert last_purchase < as_of_date
-
-
-def test_backfill_fills_history_and_the_migration_balances(
-    built: BuildResult, generated_csv: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    workdir = built.db.parent
-    # The backfill publishes into CUSTOMER_LIFECYCLE_DB through a private copy of its own.
-    for name, value in dbt_env(workdir, generated_csv).items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("CUSTOMER_LIFECYCLE_BUILD_DB")
-    monkeypatch.setenv("CUSTOMER_LIFECYCLE_DB", str(built.db))
-    dates = [date(2011, 1, 1), date(2011, 2, 1), date(2011, 3, 1)]
-    backfill(dates, {}, progress=False)
-    # Rebuilding a date replaces it rather than adding a copy.
-    backfill(dates[-1:], {}, progress=False)
-
-    snapshots = built.query(
-        "select as_of_date, count(*), count(distinct customer_id)"
-        " from marts.customer_snapshot_history group by 1 order by 1"
-    )
-    current = built.scalar("select max(as_of_date) from marts.customer_features")
-    assert [row[0] for row in snapshots] == [*dates, current]
-    assert all(rows == customers for _, rows, customers in snapshots)
-
-    stage_counts = dict(
-        ((as_of_date, stage), customers)
-        for as_of_date, stage, customers in built.query(
-            "select as_of_date, lifecycle_stage, count(*)"
-            " from marts.customer_snapshot_history group by all"
-        )
-    )
-    migration = built.query(
-        "select from_as_of_date, to_as_of_date, from_stage, to_stage, customers"
-        " from marts.segment_migration"
-    )
-    assert migration
-    moved_out: dict[tuple[date, str], int] = {}
-    moved_in: dict[tuple[date, str], int] = {}
-    for from_date, to_date, from_stage, to_stage, customers in migration:
-        if from_stage != "not_yet_customer":
-            moved_out[(from_date, from_stage)] = (
-                moved_out.get((from_date, from_stage), 0) + customers
-            )
-        moved_in[(to_date, to_stage)] = moved_in.get((to_date, to_stage), 0) + customers
-    assert moved_out == {key: value for key, value in stage_counts.items() if key[0] != current}
-    assert moved_in == {key: value for key, value in stage_counts.items() if key[0] != dates[0]}
-
-    cohorts = built.query(
-        "select count(*), min(active_share), max(active_share) from marts.cohort_retention"
-    )[0]
-    assert cohorts[0] > 0 and 0 <= cohorts[1] <= cohorts[2] <= 1
-
-    # Every snapshot at least 90 days old is checked, by risk level and by
-    # stage, and each grouping covers all of the snapshot's customers.
-    backtest = built.query(
-        "select snapshot_date, dimension, sum(customers) from marts.rule_backtest group by 1, 2"
-    )
-    snapshot_sizes = {as_of_date: rows for as_of_date, rows, _ in snapshots}
-    checked = {row[0] for row in backtest}
-    assert checked == {d for d in snapshot_sizes if (current - d).days >= 90}
-    for snapshot_date, _, customers in backtest:
-        assert customers == snapshot_sizes[snapshot_date]
 
 
 def test_every_customer_has_a_risk_score_an_action_and_an_explanation(built: BuildResult) -> None:

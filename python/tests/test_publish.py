@@ -278,16 +278,60 @@ def test_a_build_stopped_by_the_rejected_share_keeps_its_rejections_beside_the_w
     assert not failed_copy.exists()
 
 
-def test_history_survives_each_publish(workspace: Workspace, sample_csv: Path) -> None:
-    for as_of_date in ["2011-03-01", "2011-06-01"]:
-        result = workspace.publish(sample_csv, "--vars", json.dumps({"as_of_date": as_of_date}))
-        assert result.returncode == 0, result.stdout + result.stderr
-    with duckdb.connect(str(workspace.published), read_only=True) as connection:
-        dates = connection.execute(
-            "select distinct cast(as_of_date as varchar)"
-            " from marts.customer_snapshot_history order by 1"
+def mart_tables(connection: duckdb.DuckDBPyConnection, database: str) -> list[str]:
+    return [
+        table
+        for (table,) in connection.execute(
+            "select table_name from duckdb_tables()"
+            " where database_name = ? and schema_name = 'marts' order by table_name",
+            [database],
         ).fetchall()
-    assert dates == [("2011-03-01",), ("2011-06-01",)]
+    ]
+
+
+def mart_columns(
+    connection: duckdb.DuckDBPyConnection, database: str, mart: str
+) -> list[tuple[str, str]]:
+    return connection.execute(
+        "select column_name, data_type from duckdb_columns()"
+        " where database_name = ? and schema_name = 'marts' and table_name = ?"
+        " order by column_index",
+        [database, mart],
+    ).fetchall()
+
+
+def test_a_build_gives_the_same_marts_whatever_was_built_before(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    whole_a, input_b = inputs / "whole_a.csv", inputs / "b.csv"
+    generate(6_000, 5, whole_a, progress=False)
+    generate(6_000, 6, input_b, progress=False)
+    # The first half of a file that runs to 2011-12, so A's as-of date is a year before B's: a
+    # snapshot of A left in the history would be a row the fresh build does not have.
+    input_a = write_lines(inputs / "a.csv", whole_a.read_text().splitlines()[:3_001])
+    after_a, fresh = (
+        Workspace(folder, folder / "customer_lifecycle.duckdb")
+        for folder in (tmp_path / "after_a", tmp_path / "fresh")
+    )
+
+    for workspace, transactions in [(after_a, input_a), (after_a, input_b), (fresh, input_b)]:
+        result = workspace.publish(transactions)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    with duckdb.connect() as connection:
+        for workspace, name in [(after_a, "after_a"), (fresh, "fresh")]:
+            connection.execute(f"attach '{workspace.published}' as {name} (read_only)")
+        marts = mart_tables(connection, "fresh")
+        assert marts, "the fresh build has no mart"
+        assert mart_tables(connection, "after_a") == marts
+        for mart in marts:
+            columns = mart_columns(connection, "fresh", mart)
+            assert mart_columns(connection, "after_a", mart) == columns, mart
+            for left, right in [("after_a", "fresh"), ("fresh", "after_a")]:
+                only_left = connection.execute(
+                    f"select * from {left}.marts.{mart}"
+                    f" except all select * from {right}.marts.{mart} limit 3"
+                ).fetchall()
+                assert only_left == [], f"marts.{mart} has rows only in {left}: {only_left}"
 
 
 READER = textwrap.dedent(

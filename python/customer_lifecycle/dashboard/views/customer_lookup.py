@@ -118,8 +118,8 @@ def _timeline(history: pd.DataFrame, selection: data.Selection) -> None:
         return
     if len(history) == 1:
         st.caption(
-            "Only one stored snapshot holds this customer so far; each new build or backfill "
-            "adds a point."
+            "Only one snapshot holds this customer: every build computes the history from its "
+            "input, and this input has no earlier snapshot with them in it."
         )
     else:
         st.caption(

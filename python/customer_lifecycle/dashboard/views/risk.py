@@ -63,8 +63,8 @@ def _backtest(warehouse: data.Warehouse) -> None:
     if pooled.empty:
         st.info(
             "No stored snapshot is old enough to check yet: the backtest needs snapshots at "
-            "least its horizon (the var backtest_horizon_days) before the current as-of date. Run "
-            "`python -m customer_lifecycle.backfill` to add past snapshots.",
+            "least its horizon (the var backtest_horizon_days) before the current as-of date. "
+            "Every build computes the history from its input, so a longer input brings them.",
             icon=":material/history:",
         )
         return

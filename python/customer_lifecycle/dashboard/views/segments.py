@@ -54,8 +54,8 @@ def _migration(warehouse: data.Warehouse, selection: data.Selection) -> None:
     pairs = data.migration_pairs(warehouse)
     if not pairs:
         st.info(
-            "No pair of snapshots is stored yet: build another as-of date (for example with "
-            "`python -m customer_lifecycle.backfill`) to compare stages over time.",
+            "No pair of snapshots to compare yet: every build computes the history from its "
+            "input, and this input spans a single snapshot.",
             icon=":material/history:",
         )
         return
