@@ -48,9 +48,12 @@ build: $(INSTALLED) $(if $(filter $(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),
 BENCH_LINES ?= 1e6,1e7
 # HISTORY,NEW lines, e.g. 1e8,3e6: also time a build after one new file joins the input glob.
 BENCH_INCREMENTAL ?=
+# Each size is built twice, with the snapshot history and without ({snapshot_frequency: none}),
+# to report what the history adds; BENCH_WITHOUT_HISTORY=0 builds it once, for a quicker run.
+BENCH_WITHOUT_HISTORY ?= 1
 
-bench: $(INSTALLED)  ## Time the full build at BENCH_LINES sizes; writes docs/benchmarks.md
-	$(PYTHON) -m customer_lifecycle.bench --lines $(BENCH_LINES) $(if $(BENCH_INCREMENTAL),--incremental $(BENCH_INCREMENTAL))
+bench: $(INSTALLED)  ## Time the full build at BENCH_LINES sizes, with and without snapshot history; writes docs/benchmarks.md
+	$(PYTHON) -m customer_lifecycle.bench --lines $(BENCH_LINES) $(if $(BENCH_INCREMENTAL),--incremental $(BENCH_INCREMENTAL)) $(if $(filter 0,$(BENCH_WITHOUT_HISTORY)),--no-without-history)
 
 DOCS_PORT ?= 8080
 

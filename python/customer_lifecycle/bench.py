@@ -1,7 +1,7 @@
 """Benchmarks the published build against the input size, and writes docs/benchmarks.md.
 
 Usage: python -m customer_lifecycle.bench --lines 1e3,1e6,1e7[,1e8] [--incremental 1e8,3e6]
-    [--seed 42] [--memory-limit 4GB]
+    [--no-without-history] [--seed 42] [--memory-limit 4GB]
 
 For each size it generates an Online Retail II file with the project's generator (cached by
 size and seed under data/generated/bench/), measures two floors on it with the file in the page
@@ -10,6 +10,12 @@ every model and data test, no unit test) into a warehouse and a landing cache of
 new, and records the wall time, each node's time from dbt's run_results.json, the peak resident
 memory of the whole process tree and the size of both DuckDB files. Timings are reported,
 never asserted.
+
+Each size is built twice, each time into a new warehouse and landing cache: as `make build`
+builds it, with the monthly snapshot history (the var snapshot_frequency at its default), then
+with `--vars '{snapshot_frequency: none}'`, which computes the build's own as-of date alone.
+The difference is what the history costs, set against the issue's target at 10M lines.
+`--no-without-history` skips the second build, for a quicker run.
 
 - The floor F, which the targets are set in: a fresh Python process runs
   `duckdb.sql("select count(*), sum(Quantity * Price), count(distinct \"Customer ID\")
@@ -73,6 +79,8 @@ class Build:
     # Summed node time by resource type (model, test, unit_test, seed): dbt runs two at once.
     node_seconds_by_type: dict[str, float]
     slowest_nodes: list[tuple[str, float]]
+    # Every node's time, so that two builds of the same input can be compared node by node.
+    node_seconds: dict[str, float]
     node_count: int
     database_bytes: int
     # The landing cache (CUSTOMER_LIFECYCLE_INGESTION_DB) after the build.
@@ -89,6 +97,9 @@ class Measurement:
     line_floor_seconds: float
     build: Build
     memory_limit: str
+    # The same build with WITHOUT_HISTORY_VARS, when measured: what `build` costs beyond it is
+    # the snapshot history's.
+    without_history: Build | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +130,11 @@ STRETCH: dict[int, tuple[float | None, float | None, float | None]] = {
 }
 # The build after one new file joins the history, as a share of the full build.
 INCREMENTAL_TARGET, INCREMENTAL_STRETCH = 0.25, 0.10
+# All monthly snapshots of two years add at most this share to the full build at this size,
+# counted against the same build without the history.
+HISTORY_TARGET_LINES, HISTORY_TARGET_SHARE = 10_000_000, 0.30
+# The var that turns the snapshot history off: only the build's own as-of date is computed.
+WITHOUT_HISTORY_VARS = {"snapshot_frequency": "none"}
 
 
 def _verdict(m: Measurement, target: tuple[float | None, float | None, float | None]) -> str:
@@ -144,6 +160,41 @@ def target_verdict(m: Measurement) -> str:
 def stretch_verdict(m: Measurement) -> str:
     """The size's stretch target, and whether the build met it."""
     return _verdict(m, STRETCH[m.lines]) if m.lines in STRETCH else "no target"
+
+
+def history_added(m: Measurement) -> tuple[float, float] | None:
+    """What the history adds to the build: seconds, and a share of the build without it.
+
+    None when the build without history was not measured.
+    """
+    if m.without_history is None:
+        return None
+    return _added(m.build, m.without_history)
+
+
+def _added(build: Build, without: Build) -> tuple[float, float]:
+    added = build.wall_seconds - without.wall_seconds
+    return added, added / without.wall_seconds
+
+
+def history_verdict(measurements: Sequence[Measurement]) -> str:
+    """The issue's history target, met or missed at its size, or why it was not judged."""
+    goal = (
+        "all monthly snapshots of two years add at most"
+        f" {HISTORY_TARGET_SHARE:.0%} to the full build at {HISTORY_TARGET_LINES:,} lines"
+    )
+    at_size = [m for m in measurements if m.lines == HISTORY_TARGET_LINES]
+    if not at_size:
+        return f"{goal}: not judged, {HISTORY_TARGET_LINES:,} lines were not measured"
+    added = history_added(at_size[0])
+    if added is None:
+        return f"{goal}: not judged, {HISTORY_TARGET_LINES:,} lines were not built without history"
+    seconds, share = added
+    met = share <= HISTORY_TARGET_SHARE
+    return (
+        f"{goal}: {seconds:+.1f} s, {share:+.1%} of the build without history:"
+        f" {'met' if met else '**missed**'}"
+    )
 
 
 def _tree_rss(root_pid: int) -> int:
@@ -255,8 +306,13 @@ def _published_build(
     target: Path,
     memory_limit: str,
     bench_dir: Path,
+    dbt_vars: dict[str, str] | None = None,
 ) -> Build:
-    """One `customer_lifecycle.publish` of `transactions` into `database`, measured."""
+    """One `customer_lifecycle.publish` of `transactions` into `database`, measured.
+
+    `dbt_vars` go to the parse as to the build: dbt parses the whole project again when the
+    vars differ from those of the last parse, which would put the parse back into the timing.
+    """
     env = {
         **os.environ,
         "CUSTOMER_LIFECYCLE_DB": str(database),
@@ -268,8 +324,11 @@ def _published_build(
     }
     # After any change to the project dbt parses it whole again, once (about 5 s): not a cost of
     # the data, and every `make build` after the first reuses that parse. So it runs untimed.
-    run_dbt(["parse", "--quiet"], env=env)
-    seconds, peak, code = _run_measured([sys.executable, "-m", "customer_lifecycle.publish"], env)
+    run_dbt(["parse", "--quiet"], dbt_vars, env=env)
+    command = [sys.executable, "-m", "customer_lifecycle.publish"]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dbt_vars)]
+    seconds, peak, code = _run_measured(command, env)
     if code != 0:
         raise SystemExit(f"The build of {transactions} failed (exit {code}); see the output above.")
     run_results = json.loads((target / "run_results.json").read_text())
@@ -288,6 +347,7 @@ def _published_build(
         dbt_elapsed_seconds=float(run_results["elapsed_time"]),
         node_seconds_by_type=by_type,
         slowest_nodes=nodes[:10],
+        node_seconds=dict(nodes),
         node_count=len(nodes),
         database_bytes=database.stat().st_size,
         ingestion_bytes=ingestion.stat().st_size,
@@ -301,34 +361,53 @@ def _fresh(*paths: Path) -> None:
         path.with_name(path.name + ".wal").unlink(missing_ok=True)
 
 
+def _first_build(
+    csv: Path,
+    name: str,
+    memory_limit: str,
+    bench_dir: Path,
+    dbt_vars: dict[str, str] | None = None,
+) -> Build:
+    """A measured build of `csv` into warehouse_`name`, as a first build: nothing to reuse."""
+    database = bench_dir / f"warehouse_{name}.duckdb"
+    # No warehouse (publish starts from a copy of it) and no landing cache from an earlier run.
+    # The cache is deleted after the build too, being as large as the input.
+    ingestion = bench_dir / f"ingestion_{name}.duckdb"
+    _fresh(database, ingestion)
+    try:
+        return _published_build(
+            str(csv),
+            database,
+            ingestion,
+            bench_dir / f"target_{name}",
+            memory_limit,
+            bench_dir,
+            dbt_vars,
+        )
+    finally:
+        _fresh(ingestion)
+
+
 def measure(
     lines: int,
     seed: int,
     progress: tqdm,
     memory_limit: str,
     bench_dir: Path = BENCH_DIR,
+    without_history: bool = True,
 ) -> Measurement:
     csv = _generated(lines, seed, bench_dir, progress)
     progress.set_postfix_str(f"{lines:,} lines: floors")
     floor = floor_seconds(csv)
     line_floor = line_floor_seconds(csv)
-    database = bench_dir / f"warehouse_{lines}_{seed}.duckdb"
-    # A first build: no landing cache from an earlier run. Deleted after it, being as large as
-    # the input.
-    ingestion = bench_dir / f"ingestion_{lines}_{seed}.duckdb"
-    _fresh(database, ingestion)
     progress.set_postfix_str(f"{lines:,} lines: building")
-    try:
-        build = _published_build(
-            str(csv),
-            database,
-            ingestion,
-            bench_dir / f"target_{lines}_{seed}",
-            memory_limit,
-            bench_dir,
+    build = _first_build(csv, f"{lines}_{seed}", memory_limit, bench_dir)
+    without = None
+    if without_history:
+        progress.set_postfix_str(f"{lines:,} lines: building without history")
+        without = _first_build(
+            csv, f"{lines}_{seed}_without_history", memory_limit, bench_dir, WITHOUT_HISTORY_VARS
         )
-    finally:
-        _fresh(ingestion)
     return Measurement(
         lines=lines,
         file_bytes=csv.stat().st_size,
@@ -336,6 +415,7 @@ def measure(
         line_floor_seconds=line_floor,
         build=build,
         memory_limit=memory_limit,
+        without_history=without,
     )
 
 
@@ -532,14 +612,86 @@ def _slowest_nodes(title: str, build: Build) -> list[str]:
     ]
 
 
+def _history_nodes(lines: int, build: Build, without: Build) -> list[str]:
+    """The ten nodes whose time the history grew most, beside their time without it."""
+    added = sorted(
+        (
+            (node, seconds, without.node_seconds.get(node))
+            for node, seconds in build.node_seconds.items()
+        ),
+        key=lambda row: -(row[1] - (row[2] or 0.0)),
+    )
+    return [
+        "",
+        f"### {lines:,} lines: the ten nodes the history adds most to",
+        "",
+        "| node | with history | without history | added |",
+        "| --- | --- | --- | --- |",
+        *(
+            f"| `{node}` | {seconds:.2f} s"
+            + (" | not run" if before is None else f" | {before:.2f} s")
+            + f" | {seconds - (before or 0.0):+.2f} s |"
+            for node, seconds, before in added[:10]
+        ),
+    ]
+
+
+def _history_report(measurements: list[Measurement]) -> list[str]:
+    compared = [(m, w) for m in measurements if (w := m.without_history) is not None]
+    if not compared:
+        return [
+            "",
+            "## What the snapshot history costs",
+            "",
+            "Not measured: no size was built without history (`--no-without-history`).",
+            "",
+            f"- Target: {history_verdict(measurements)}",
+        ]
+    lines = [
+        "",
+        "## What the snapshot history costs",
+        "",
+        "The build above computes every customer's snapshot (features, segments, RFM, risk) as",
+        "of each month start, and as of the build's as-of date. Each size was built again with",
+        "`--vars '{snapshot_frequency: none}'`, which computes the as-of date alone, into a",
+        "new warehouse and landing cache of its own, after its own untimed `dbt parse`. The",
+        "generator's lines span 25 months, so at every size the history holds about two years",
+        "of month starts. The added share is of the build without history.",
+        "",
+        "| lines | with history | without history | history adds | added share"
+        " | peak memory with history | peak memory without history"
+        " | warehouse with history | warehouse without history |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for m, without in compared:
+        seconds, share = _added(m.build, without)
+        lines.append(
+            f"| {m.lines:,} | {m.build.wall_seconds:.1f} s | {without.wall_seconds:.1f} s"
+            f" | {seconds:+.1f} s | {share:+.1%}"
+            f" | {m.build.peak_rss_bytes / 1e9:.2f} GB | {without.peak_rss_bytes / 1e9:.2f} GB"
+            f" | {m.build.database_bytes / 1e6:,.0f} MB | {without.database_bytes / 1e6:,.0f} MB |"
+        )
+    lines += [
+        "",
+        f"- Target: {history_verdict(measurements)}",
+        "",
+        "Per node, the time with history less the time without it (a node the build without",
+        "history does not run counts as 0 s there); at small sizes a few hundredths of a second",
+        "either way are noise.",
+    ]
+    for m, without in compared:
+        lines += _history_nodes(m.lines, m.build, without)
+    return lines
+
+
 def _sizes_report(measurements: list[Measurement]) -> list[str]:
     lines = [
         "",
         "Each size is the build that `make build` runs (every model and every data test, no",
-        "unit test, then the publish step) on a file from the project's generator, into a new",
-        "warehouse and a new landing cache, after an untimed `dbt parse` (the parse a changed",
-        "project needs once, which later builds reuse). Two floors are measured in the same",
-        "run, with the",
+        "unit test, then the publish step, with the monthly snapshot history, as by default)",
+        "on a file from the project's generator, into a new warehouse and a new landing cache,",
+        "after an untimed `dbt parse` (the parse a changed project needs once, which later",
+        "builds reuse). Two floors are measured in the same run, with the",
         "file in the page cache: F, the issue's floor, a fresh Python process aggregating the",
         "file with DuckDB's `read_csv` (with `ignore_errors`, since the generator writes",
         "malformed lines on purpose), and the physical-line floor, one `read_csv` of every",
@@ -561,6 +713,7 @@ def _sizes_report(measurements: list[Measurement]) -> list[str]:
             f" | {m.build.database_bytes / 1e6:,.0f} MB | {m.build.ingestion_bytes / 1e6:,.0f} MB"
             f" | {target_verdict(m)} | {stretch_verdict(m)} |"
         )
+    lines += _history_report(measurements)
     lines += [
         "",
         "## Growth",
@@ -684,6 +837,13 @@ def main(argv: list[str] | None = None) -> int:
         help="also measure a build of HISTORY lines in monthly files, then one after a file of"
         " NEW lines is added; e.g. 1e8,3e6",
     )
+    parser.add_argument(
+        "--without-history",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also build each size with --vars '{snapshot_frequency: none}', to report what the"
+        " snapshot history adds (default: on; --no-without-history for a quicker run)",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
         "--memory-limit",
@@ -703,7 +863,14 @@ def main(argv: list[str] | None = None) -> int:
     with tqdm(total=total, desc="benchmark", unit="measurement", file=sys.stderr) as progress:
         for lines in sizes:
             measurements.append(
-                measure(lines, args.seed, progress, args.memory_limit, args.bench_dir)
+                measure(
+                    lines,
+                    args.seed,
+                    progress,
+                    args.memory_limit,
+                    args.bench_dir,
+                    without_history=args.without_history,
+                )
             )
             progress.update()
         if args.incremental is not None:

@@ -59,6 +59,25 @@ def test_bench_builds_a_generated_file_and_reports_it(tmp_path: Path) -> None:
     assert f"## 2,000 lines: the ten slowest of {nodes} nodes" in text
     assert "<polyline" in chart.read_text()
 
+    # The same input built again without the snapshot history, into a warehouse, landing cache
+    # and target of its own, with the var given to dbt.
+    without = tmp_path / "bench" / "warehouse_2000_7_without_history.duckdb"
+    with duckdb.connect(str(without), read_only=True) as connection:
+        assert connection.execute(
+            "select lines_read from marts.data_quality_report"
+        ).fetchall() == [(2000,)]
+    assert not (tmp_path / "bench" / "ingestion_2000_7_without_history.duckdb").exists()
+    target = tmp_path / "bench" / "target_2000_7_without_history"
+    assert json.loads((target / "run_results.json").read_text())["args"]["vars"] == {
+        "snapshot_frequency": "none"
+    }
+    assert results["args"].get("vars", {}) == {}
+    history = text[text.index("## What the snapshot history costs") :]
+    history_row = next(line for line in history.splitlines() if line.startswith("| 2,000 |"))
+    assert float(history_row.split("|")[2].strip().removesuffix(" s")) == build
+    assert "### 2,000 lines: the ten nodes the history adds most to" in text
+    assert "not judged, 10,000,000 lines were not measured" in text
+
 
 def test_bench_measures_a_build_after_one_new_file_joins_the_history(tmp_path: Path) -> None:
     bench_dir = tmp_path / "bench"
@@ -180,23 +199,36 @@ def test_incremental_inputs_split_once_into_months_and_a_pending_new_file(
     assert bench.incremental_inputs(source, history, 5, folder) == paths
 
 
-def _measurement(lines: int, floor: float, build: float, peak_gb: float) -> bench.Measurement:
+def _build(seconds: float, peak_gb: float, nodes: dict[str, float] | None = None) -> bench.Build:
+    nodes = nodes or {}
+    return bench.Build(
+        wall_seconds=seconds,
+        peak_rss_bytes=int(peak_gb * 1e9),
+        dbt_elapsed_seconds=0.0,
+        node_seconds_by_type={},
+        slowest_nodes=sorted(nodes.items(), key=lambda node: -node[1]),
+        node_seconds=nodes,
+        node_count=len(nodes),
+        database_bytes=0,
+        ingestion_bytes=0,
+    )
+
+
+def _measurement(
+    lines: int,
+    floor: float,
+    build: float,
+    peak_gb: float,
+    without_history: bench.Build | None = None,
+) -> bench.Measurement:
     return bench.Measurement(
         lines=lines,
         file_bytes=0,
         floor_seconds=floor,
         line_floor_seconds=floor / 4,
-        build=bench.Build(
-            wall_seconds=build,
-            peak_rss_bytes=int(peak_gb * 1e9),
-            dbt_elapsed_seconds=0.0,
-            node_seconds_by_type={},
-            slowest_nodes=[],
-            node_count=0,
-            database_bytes=0,
-            ingestion_bytes=0,
-        ),
+        build=_build(build, peak_gb),
         memory_limit="4GB",
+        without_history=without_history,
     )
 
 
@@ -230,3 +262,88 @@ def test_targets_follow_the_issue() -> None:
     assert bench.target_verdict(hundred_million).endswith(": met")
     assert "missed" in bench.target_verdict(_heavier(hundred_million, 5.1))
     assert bench.target_verdict(_measurement(3_000, 1.0, 1.0, 1.0)) == "no target"
+
+
+def _row(text: str, section: str, first_cell: str) -> list[str]:
+    """The cells of the first table row under `section` whose first cell is `first_cell`."""
+    for line in text[text.index(section) :].splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if cells[0] == first_cell:
+            return cells
+    raise AssertionError(f"no row {first_cell!r} under {section!r}")
+
+
+def test_report_shows_both_builds_and_what_the_history_adds() -> None:
+    history = "## What the snapshot history costs"
+    snapshots = "model.customer_lifecycle.customer_snapshot_history"
+    features = "model.customer_lifecycle.customer_features"
+    lines = "model.customer_lifecycle.int_transaction_lines_validated"
+    one_million = _measurement(
+        1_000_000, floor=0.5, build=13.0, peak_gb=0.6, without_history=_build(10.0, 0.5)
+    )
+    ten_million = replace(
+        _measurement(10_000_000, floor=1.5, build=50.0, peak_gb=1.8),
+        build=_build(50.0, 1.8, {snapshots: 4.0, features: 3.0, lines: 2.0}),
+        without_history=_build(40.0, 1.2, {features: 1.0, lines: 2.5}),
+    )
+    text = bench.report([one_million, ten_million])
+
+    # The sizes table stays the default build's, with its floor ratio: 50 / 1.5 = 33.3.
+    assert _row(text, "| lines | CSV |", "10,000,000")[5:7] == ["50.0 s", "33.3"]
+    # 13 s with history, 10 s without: +3 s, 30% of 10 s. 50 s and 40 s: +10 s, 25% of 40 s.
+    assert _row(text, history, "1,000,000") == [
+        "1,000,000", "13.0 s", "10.0 s", "+3.0 s", "+30.0%", "0.60 GB", "0.50 GB", "0 MB", "0 MB",
+    ]  # fmt: skip
+    assert _row(text, history, "10,000,000")[1:7] == [
+        "50.0 s", "40.0 s", "+10.0 s", "+25.0%", "1.80 GB", "1.20 GB",
+    ]  # fmt: skip
+    assert "at most 30% to the full build at 10,000,000 lines: +10.0 s, +25.0%" in text
+    assert bench.history_verdict([ten_million]).endswith(": met")
+    # 54 s against 40 s: +14 s, 35%, over the 30% allowed.
+    slower = replace(ten_million, build=replace(ten_million.build, wall_seconds=54.0))
+    assert bench.history_added(slower) == pytest.approx((14.0, 0.35))
+    assert bench.history_verdict([slower]).endswith(
+        "+14.0 s, +35.0% of the build without history: **missed**"
+    )
+
+    # Node by node, most added first; a node the build without history does not run counts 0 s.
+    nodes = text[text.index("### 10,000,000 lines: the ten nodes the history adds most to") :]
+    assert _row(nodes, "| node |", f"`{snapshots}`")[1:] == ["4.00 s", "not run", "+4.00 s"]
+    assert _row(nodes, "| node |", f"`{features}`")[1:] == ["3.00 s", "1.00 s", "+2.00 s"]
+    assert _row(nodes, "| node |", f"`{lines}`")[1:] == ["2.00 s", "2.50 s", "-0.50 s"]
+    assert nodes.index(snapshots) < nodes.index(features) < nodes.index(lines)
+
+
+def test_history_target_is_not_judged_without_both_builds_at_its_size() -> None:
+    one_million = _measurement(1_000_000, 0.5, 13.0, 0.6, without_history=_build(10.0, 0.5))
+    ten_million = _measurement(10_000_000, 1.5, 50.0, 1.8)
+    assert bench.history_added(ten_million) is None
+    assert bench.history_verdict([one_million]).endswith(
+        "not judged, 10,000,000 lines were not measured"
+    )
+    assert bench.history_verdict([one_million, ten_million]).endswith(
+        "not judged, 10,000,000 lines were not built without history"
+    )
+    # With no size built without history (--no-without-history), the section says so.
+    text = bench.report([ten_million])
+    assert "Not measured: no size was built without history" in text
+    assert "not built without history" in text
+
+
+@pytest.mark.parametrize(("flag", "expected"), [([], True), (["--no-without-history"], False)])
+def test_builds_without_history_unless_told_not_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flag: list[str], expected: bool
+) -> None:
+    asked: list[bool] = []
+
+    def fake_measure(
+        lines: int, seed: int, progress: object, memory_limit: str, bench_dir: Path, **options: bool
+    ) -> bench.Measurement:
+        asked.append(options["without_history"])
+        return _measurement(lines, 1.0, 2.0, 0.1)
+
+    monkeypatch.setattr(bench, "measure", fake_measure)
+    report, chart = tmp_path / "benchmarks.md", tmp_path / "benchmarks.svg"
+    argv = ["--lines", "1000", "--report", str(report), "--chart", str(chart), *flag]
+    assert bench.main(argv) == 0
+    assert asked == [expected]
