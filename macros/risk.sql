@@ -14,3 +14,35 @@
 {% macro unit_interval(expression) -%}
     cast(least(greatest({{ expression }}, 0), 1) as decimal(7, 6))
 {%- endmacro %}
+
+
+{#-
+    The place of `signal` among the risk signals by points, 1 for the
+    largest: one plus the signals ahead of it. Of equal points, the signal
+    earlier in risk_signals() is ahead, so the ranking never depends on scan
+    order.
+-#}
+{% macro risk_signal_place(signal) -%}
+    {%- set signals = risk_signals() -%}
+    (1
+    {%- for other in signals if other != signal %}
+        + case when {{ other }}_points
+            {{- ' >= ' if signals.index(other) < signals.index(signal) else ' > ' -}}
+            {{ signal }}_points then 1 else 0 end
+    {%- endfor %})
+{%- endmacro %}
+
+
+{#-
+    The name, or the points, of the signal in `place` (1 or 2) by
+    risk_signal_place; null when that signal has no points, since a signal
+    that adds nothing drives nothing.
+-#}
+{% macro risk_driver_at(place, attribute) -%}
+    case
+    {%- for signal in risk_signals() %}
+        when {{ signal }}_place = {{ place }} and {{ signal }}_points > 0
+            then {{ "'" ~ signal ~ "'" if attribute == 'name' else signal ~ '_points' }}
+    {%- endfor %}
+    end
+{%- endmacro %}

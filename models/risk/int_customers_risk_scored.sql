@@ -127,19 +127,14 @@ scored as (
 
 ranked_drivers as (
 
-    -- Drivers ranked by points; equal points keep the order of
-    -- risk_signals(), so the ranking never depends on scan order.
+    -- Each signal's place among the five by points, 1 for the largest.
+    -- Worked out per row, it needs neither a sort nor a row per signal.
+    select
+        *,
     {%- for signal in risk_signals() %}
-        select
-            as_of_date,
-            customer_id,
-            '{{ signal }}' as risk_driver,
-            {{ signal }}_points as points,
-            {{ loop.index }} as signal_order
-        from scored
-        where {{ signal }}_points > 0
-        {{ 'union all' if not loop.last }}
+        {{ risk_signal_place(signal) }} as {{ signal }}_place{{ ',' if not loop.last }}
     {%- endfor %}
+    from scored
 
 ),
 
@@ -148,21 +143,11 @@ drivers as (
     select
         as_of_date,
         customer_id,
-        max(risk_driver) filter (where driver_rank = 1) as top_risk_driver,
-        max(points) filter (where driver_rank = 1) as top_risk_points,
-        max(risk_driver) filter (where driver_rank = 2) as second_risk_driver,
-        max(points) filter (where driver_rank = 2) as second_risk_points
-    from (
-        select
-            *,
-            row_number() over (
-                partition by as_of_date, customer_id
-                order by points desc, signal_order asc
-            ) as driver_rank
-        from ranked_drivers
-    ) as numbered
-    where driver_rank <= 2
-    group by as_of_date, customer_id
+        {{ risk_driver_at(1, 'name') }} as top_risk_driver,
+        {{ risk_driver_at(1, 'points') }} as top_risk_points,
+        {{ risk_driver_at(2, 'name') }} as second_risk_driver,
+        {{ risk_driver_at(2, 'points') }} as second_risk_points
+    from ranked_drivers
 
 ),
 

@@ -15,7 +15,8 @@ features as (
 
 ),
 
-score_thresholds as (
+-- Read by fixed_rfm_score, with rfm_scoring_method: fixed only.
+score_thresholds as (  -- noqa: ST03
 
     select * from {{ ref('rfm_score_thresholds') }}
 
@@ -67,20 +68,11 @@ scored as (
     select
         ranked.*,
     {%- for dimension, metric in rfm_dimensions() %}
-        case
-            when {{ sql_quote(var('rfm_scoring_method')) }} = 'fixed'
-                then (
-                    select score_thresholds.score
-                    from score_thresholds
-                    where
-                        score_thresholds.score_dimension = '{{ dimension }}'
-                        and ranked.{{ metric }}
-                        >= coalesce(score_thresholds.lower_bound, ranked.{{ metric }})
-                        and ranked.{{ metric }}
-                        < coalesce(score_thresholds.upper_bound, ranked.{{ metric }} + 1)
-                    )
-            else ranked.{{ dimension }}_quintile
-        end as {{ dimension }}_score{{ ',' if not loop.last }}
+        {#- Chosen when the model is compiled: written as a case, the fixed
+            bounds' lookup would be planned, and paid for, either way. #}
+        {{ fixed_rfm_score(dimension, metric) if var('rfm_scoring_method') == 'fixed'
+            else 'ranked.' ~ dimension ~ '_quintile' }} as {{ dimension }}_score
+        {{- ',' if not loop.last }}
     {%- endfor %}
     from ranked
 
