@@ -72,10 +72,10 @@ joined as (
         cast(sum(gross_revenue) as decimal(18, 2))
         - cast(sum(returned_revenue) as decimal(18, 2)) as net_revenue,
         cast(sum(new_products) as bigint) as distinct_products,
-        -- Return-only days have no latest sale.
-        arg_max(last_sale_country, (last_sale_at, last_sale_country)) filter (
-            where sale_invoices > 0
-        ) as country,
+        -- The latest sale day's country: two days never share a time, and
+        -- the day settled ties between its own lines. Return-only days
+        -- have no sale time, and arg_max passes over them.
+        arg_max(last_sale_country, last_sale_at) as country,
         {%- for days in windows %}
         -- Summed as 0 outside the window, so that an empty window is 0.
             cast(sum(
