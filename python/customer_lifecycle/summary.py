@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -43,6 +43,17 @@ def _file_notes(files: list[tuple[str, str | None, str]]) -> list[str]:
     return lines
 
 
+def _history_line(snapshots: int, first: date | None, as_of: date | None) -> list[str]:
+    if first is None or as_of is None:
+        return []
+    if snapshots == 1:
+        return ["  history         the as-of date alone (see the var snapshot_frequency)"]
+    return [
+        f"  history         {snapshots} snapshots, {first:%Y-%m-%d} to {as_of:%Y-%m-%d},"
+        " in marts.customer_snapshot_history"
+    ]
+
+
 def render_summary(db: Path) -> str:
     """The summary text for the warehouse at `db`, read through a read-only connection."""
     with duckdb.connect(str(db), read_only=True) as connection:
@@ -52,7 +63,9 @@ def render_summary(db: Path) -> str:
                    lines_rejected, rejected_share,
                    (select count(*) from marts.customer_features),
                    (select max(as_of_date) from marts.customer_features),
-                   first_invoiced_at, last_invoiced_at
+                   first_invoiced_at, last_invoiced_at,
+                   (select count(distinct as_of_date) from marts.customer_snapshot_history),
+                   (select min(as_of_date) from marts.customer_snapshot_history)
             from marts.data_quality_report
             """
         ).fetchone()
@@ -62,7 +75,20 @@ def render_summary(db: Path) -> str:
         ).fetchall()
     if row is None:
         raise ValueError(f"{db}: marts.data_quality_report is empty; run the build again")
-    (path, file_count, read, accepted, rejected, share, customers, as_of, first_at, last_at) = row
+    (
+        path,
+        file_count,
+        read,
+        accepted,
+        rejected,
+        share,
+        customers,
+        as_of,
+        first_at,
+        last_at,
+        snapshots,
+        first_snapshot,
+    ) = row
     if as_of is None:
         as_of_line = "  as-of date      none: no customer has a product sale"
     elif as_of == last_at.date() + timedelta(days=1):
@@ -83,6 +109,7 @@ def render_summary(db: Path) -> str:
             "marts.rejected_transactions",
             f"  customers       {customers:,} with a product sale",
             as_of_line,
+            *_history_line(snapshots, first_snapshot, as_of),
             f"  transactions    {first_at:%Y-%m-%d} to {last_at:%Y-%m-%d}, accepted lines",
             f"  database        {db}",
             "",

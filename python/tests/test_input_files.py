@@ -87,6 +87,12 @@ def test_each_file_of_a_glob_gets_its_own_date_order_and_every_file_is_counted(
     # The as-of date is the day after the last accepted transaction, the 13th of December.
     assert "  as-of date      2010-12-14, the day after the last accepted transaction" in summary
     assert "  transactions    2010-02-11 to 2010-12-13, accepted lines" in summary
+    # 180 days after the first transaction is 2010-08-10: the first month start after it is
+    # September, then October, November, December and the as-of date.
+    assert (
+        "  history         5 snapshots, 2010-09-01 to 2010-12-14,"
+        " in marts.customer_snapshot_history"
+    ) in summary
     assert result.scalar("select max(as_of_date) from marts.customer_features") == date(
         2010, 12, 14
     )
