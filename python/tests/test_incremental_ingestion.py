@@ -25,8 +25,8 @@ from conftest import (
     write_lines,
 )
 
-# One as-of date for every build, so that the snapshot history of a warehouse built twice holds
-# the same single snapshot as one built once.
+# One as-of date for every build, so that whichever files a build reads, its marts, history
+# included, describe the same day as those of the build it is compared with.
 AS_OF = {"as_of_date": "2010-04-01"}
 
 JANUARY = [
