@@ -7,7 +7,7 @@ module; each test then reads the warehouse or builds again beside it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -22,6 +22,8 @@ from customer_lifecycle.paths import PROJECT_ROOT
 
 LINES = 60_000
 SEED = 7
+# The vars of the module's build: a past-date build passes the same, and its own as_of_date.
+BUILD_VARS = {"csv_range_min_bytes": 100_000}
 
 MARTS = [
     "customer_features",
@@ -53,9 +55,7 @@ def generated_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built(generated_csv: Path, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     # Ranges of 100 kB make the reader cut this 5 MB file into as many ranges as DuckDB has
     # threads, as it cuts any file of more than 32 MB: every test below checks lines read so.
-    result = run_dbt_build(
-        tmp_path_factory.mktemp("build"), generated_csv, {"csv_range_min_bytes": 100_000}
-    )
+    result = run_dbt_build(tmp_path_factory.mktemp("build"), generated_csv, BUILD_VARS)
     assert result.returncode == 0, result.output
     return result
 
@@ -232,3 +232,143 @@ def test_line_numbers_point_at_the_lines_of_the_file(
         file_lines[number - 1].startswith(f"{invoice_id},{stock_code},")
         for number, invoice_id, stock_code in accepted
     )
+
+
+# Each customer model, keyed by (as_of_date, customer_id), and the mart of its current rows.
+CURRENT_MARTS = {
+    "int_customers_featurized": "customer_features",
+    "int_customers_segmented": "customer_segments",
+    "int_customers_risk_scored": "customer_risk",
+}
+
+
+@pytest.fixture(scope="module")
+def past_date_build(
+    built: BuildResult, generated_csv: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[date, BuildResult]:
+    """The same input and vars built into a new warehouse as of the history's third-latest date."""
+    dates = built.query(
+        "select distinct as_of_date from marts.customer_snapshot_history order by 1 desc"
+    )
+    # The latest is the build's own as-of date; the third-latest, a month start with another
+    # month start after it.
+    past = dates[2][0]
+    result = run_dbt_build(
+        tmp_path_factory.mktemp("past"), generated_csv, {**BUILD_VARS, "as_of_date": str(past)}
+    )
+    assert result.returncode == 0, result.output
+    assert result.query("select distinct as_of_date from marts.customer_features") == [(past,)]
+    return past, result
+
+
+def both_warehouses(first: BuildResult, second: BuildResult) -> duckdb.DuckDBPyConnection:
+    """One connection that reads the two warehouse files as the catalogs first and second."""
+    connection = duckdb.connect()
+    connection.execute(f"attach '{first.db}' as first (read_only)")
+    connection.execute(f"attach '{second.db}' as second (read_only)")
+    return connection
+
+
+def column_types(connection: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    """Column name -> type of `catalog.schema.table`, in the table's order."""
+    catalog, schema, table = relation.split(".")
+    return dict(
+        connection.execute(
+            "select column_name, data_type from duckdb_columns()"
+            " where database_name = ? and schema_name = ? and table_name = ?"
+            " order by column_index",
+            [catalog, schema, table],
+        ).fetchall()
+    )
+
+
+def count_rows(connection: duckdb.DuckDBPyConnection, query: str) -> int:
+    return connection.execute(f"select count(*) from ({query})").fetchone()[0]
+
+
+def differences(connection: duckdb.DuckDBPyConnection, left: str, right: str) -> tuple[int, int]:
+    """Rows of query `left` missing from query `right`, and the other way round (multisets)."""
+    return (
+        count_rows(connection, f"{left} except all {right}"),
+        count_rows(connection, f"{right} except all {left}"),
+    )
+
+
+def test_history_rows_of_a_past_date_equal_a_build_as_of_that_date(
+    built: BuildResult, past_date_build: tuple[date, BuildResult]
+) -> None:
+    past, rebuilt = past_date_build
+    with both_warehouses(built, rebuilt) as connection:
+        history = column_types(connection, "first.marts.customer_snapshot_history")
+        assert history == column_types(connection, "second.marts.customer_snapshot_history")
+        # In the rebuild, the past date is the build's own date: its current rows.
+        first, second = (
+            f"select {', '.join(history)} from {catalog}.marts.customer_snapshot_history"
+            f" where as_of_date = '{past}'"
+            for catalog in ("first", "second")
+        )
+        assert count_rows(connection, first) > 200
+        assert count_rows(connection, second) == count_rows(connection, first)
+        assert differences(connection, first, second) == (0, 0)
+
+
+@pytest.mark.parametrize("model", CURRENT_MARTS)
+def test_customer_models_at_a_past_date_equal_the_current_marts_of_a_build_then(
+    built: BuildResult, past_date_build: tuple[date, BuildResult], model: str
+) -> None:
+    past, rebuilt = past_date_build
+    mart = CURRENT_MARTS[model]
+    with both_warehouses(built, rebuilt) as connection:
+        model_columns = column_types(connection, f"first.intermediate.{model}")
+        mart_columns = column_types(connection, f"second.marts.{mart}")
+        # Every column of the model is compared, with the same type as in the mart, and every
+        # column of the mart is some model's (customer_segments repeats four features).
+        assert {name: mart_columns.get(name) for name in model_columns} == model_columns
+        assert mart_columns.keys() <= set().union(
+            *(column_types(connection, f"first.intermediate.{name}") for name in CURRENT_MARTS)
+        )
+        selected = ", ".join(model_columns)
+        first = f"select {selected} from first.intermediate.{model} where as_of_date = '{past}'"
+        second = f"select {selected} from second.marts.{mart}"
+        assert count_rows(connection, first) > 200
+        assert count_rows(connection, second) == count_rows(connection, first)
+        assert differences(connection, first, second) == (0, 0)
+
+
+def test_one_build_fills_the_history_marts(
+    built: BuildResult, past_date_build: tuple[date, BuildResult]
+) -> None:
+    # Each warehouse is a single build into an empty folder: its history is its own.
+    for result in (built, past_date_build[1]):
+        for mart in ("segment_migration", "rule_backtest", "cohort_retention"):
+            assert result.scalar(f"select count(*) from marts.{mart}") > 0, (result.db, mart)
+
+
+def test_rule_backtest_follows_every_customer_of_each_old_enough_snapshot(
+    built: BuildResult,
+) -> None:
+    horizon = 90  # backtest_horizon_days, the project's default: the build passes no other
+    as_of_date = built.scalar("select max(as_of_date) from marts.customer_features")
+    history = dict(
+        built.query(
+            "select as_of_date, count(*) from marts.customer_snapshot_history group by as_of_date"
+        )
+    )
+    # Every snapshot whose horizon has passed by the as-of date, each customer once per
+    # dimension: counted from the history, not from the backtest's own query.
+    expected = {
+        (snapshot, dimension): customers
+        for snapshot, customers in history.items()
+        if snapshot + timedelta(days=horizon) <= as_of_date
+        for dimension in ("risk_level", "lifecycle_stage")
+    }
+    backtest = {
+        (snapshot, dimension): customers
+        for snapshot, dimension, customers in built.query(
+            "select snapshot_date, dimension, sum(customers) from marts.rule_backtest"
+            " group by snapshot_date, dimension"
+        )
+    }
+    assert built.query("select distinct horizon_days from marts.rule_backtest") == [(horizon,)]
+    assert len(expected) >= 4
+    assert backtest == expected
