@@ -2,8 +2,8 @@
     One row per acquisition month and month since acquisition, up to the
     as-of date's month: how many of the cohort bought in that month, their
     share of the cohort, and the cohort's net revenue in that month. Every
-    month in which anyone in the data bought has a row for each cohort alive
-    then, zero when nobody of that cohort bought.
+    month in which anyone in the data bought or returned goods has a row for
+    each cohort alive then, zero when nobody of that cohort bought.
 -#}
 
 with
