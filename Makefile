@@ -66,7 +66,7 @@ dashboard: $(INSTALLED)  ## Open the marketing dashboard (Streamlit) on localhos
 
 screenshots: $(INSTALLED)  ## Refresh docs/images: dashboard pages and the lineage graph
 	DASHBOARD_TEST_WAREHOUSE="$(CUSTOMER_LIFECYCLE_DB)" DASHBOARD_TEST_CUSTOMER=12400 \
-		DASHBOARD_SCREENSHOT_DIR=docs/images DASHBOARD_SCREENSHOT_PAGES=overview,risk,customer_lookup \
+		DASHBOARD_SCREENSHOT_DIR=docs/images DASHBOARD_SCREENSHOT_PAGES=overview,segments,risk,customer_lookup \
 		$(PYTHON) -m pytest python/tests/test_dashboard_browser.py -q
 	$(PYTHON) -m customer_lifecycle.lineage_screenshot
 

@@ -4,11 +4,19 @@
 dashboard reads, their columns and types taken from docs/data_dictionary.md (the marts'
 contracts), and six customers over three snapshots. The expected numbers below are written
 out from those rows, so a page that computes instead of reading shows up as a failure.
+
+The rows have the shape a build gives: customer_snapshot_history holds every snapshot of the
+build, its own as-of date (CURRENT, whose rows equal customer_360's) included; a customer of one
+snapshot is in every later one, so segment_migration has no customer leaving; rule_backtest
+follows the snapshots at least its horizon old. `history=False` writes what a build with
+`{snapshot_frequency: none}` gives: the current snapshot alone, no migration, no backtest.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -17,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pytest
 from conftest import run_dbt_build
 from streamlit.testing.v1 import AppTest
@@ -110,8 +119,9 @@ _CUSTOMERS = [
      "recency", (2.00, 0, 0, 0, 8.00), "cross_sell_email", "Cross-sell email", "email",
      0.30, 3000.00, 150.00, 499.0, 249.0, 999.0, True, 5200.00, 9, 30, 400),
 ]
-# Earlier snapshots: as_of, customer, country, stage, value, rfm segment, risk score, level,
-# net revenue, recency days, orders.
+# The snapshots before CURRENT (customer_snapshot_history also gets CURRENT's rows, from
+# _CUSTOMERS): as_of, customer, country, stage, value, rfm segment, risk score, level,
+# net revenue, recency days, orders. 12348 first bought after NOVEMBER.
 _HISTORY = [
     (SEPTEMBER, "12345", "United Kingdom", "active", "vip", "Champions", 2.00, "low", 11000.00, 10, 15),
     (SEPTEMBER, "12346", "United Kingdom", "active", "high", "Loyal Customers", 12.00, "low", 12400.00, 60, 7),
@@ -171,7 +181,7 @@ def _customer_rows(campaign_budget: float | None) -> list[dict[str, Any]]:
     return rows
 
 
-def _tables(campaign_budget: float | None) -> dict[str, list[dict[str, Any]]]:
+def _tables(campaign_budget: float | None, history_on: bool) -> dict[str, list[dict[str, Any]]]:
     customers = _customer_rows(campaign_budget)
     customer_360, segments, risk, history = [], [], [], []
     for row in customers:
@@ -254,7 +264,7 @@ def _tables(campaign_budget: float | None) -> dict[str, list[dict[str, Any]]]:
         revenue,
         recency,
         orders,
-    ) in _HISTORY:
+    ) in _HISTORY if history_on else ():
         history.append(
             {
                 "as_of_date": as_of,
@@ -333,7 +343,7 @@ def _tables(campaign_budget: float | None) -> dict[str, list[dict[str, Any]]]:
                     strict=True,
                 )
             )
-            for move in _MIGRATION
+            for move in (_MIGRATION if history_on else ())
         ],
         "cohort_retention": [
             {
@@ -374,6 +384,7 @@ def _tables(campaign_budget: float | None) -> dict[str, list[dict[str, Any]]]:
                 ("lifecycle_stage", "at_risk", 1, 0, 0.00),
                 ("lifecycle_stage", "new", 1, 0, 600.00),
             )
+            if history_on
         ],
         "data_quality_report": [
             {
@@ -441,11 +452,17 @@ def _tables(campaign_budget: float | None) -> dict[str, list[dict[str, Any]]]:
 
 
 def write_test_warehouse(
-    path: Path, campaign_budget: float | None = BUDGET, marts: tuple[str, ...] | None = None
+    path: Path,
+    campaign_budget: float | None = BUDGET,
+    marts: tuple[str, ...] | None = None,
+    history: bool = True,
 ) -> Path:
-    """Writes the tiny warehouse to `path` (replacing it) and returns the path."""
+    """Writes the tiny warehouse to `path` (replacing it) and returns the path.
+
+    `history=False`: as built with `{snapshot_frequency: none}`, the current snapshot alone.
+    """
     path.unlink(missing_ok=True)
-    tables = _tables(campaign_budget)
+    tables = _tables(campaign_budget, history_on=history)
     with duckdb.connect(str(path)) as connection:
         connection.execute("create schema marts")
         for name, rows in tables.items():
@@ -460,6 +477,8 @@ def write_test_warehouse(
             columns = [column for column, _ in contract]
             unknown = {key for row in rows for key in row} - set(columns)
             assert not unknown, f"{name} has no column(s) {unknown}"
+            if not rows:
+                continue
             connection.executemany(
                 f"insert into marts.{name} ({', '.join(columns)})"
                 f" values ({', '.join('?' for _ in columns)})",
@@ -492,6 +511,40 @@ def assert_clean(app: AppTest) -> None:
 
 def charts(app: AppTest) -> int:
     return len(app.get("plotly_chart"))
+
+
+def traces(app: AppTest) -> list[dict[str, Any]]:
+    """Every Plotly trace the page drew, as the figure specs sent to the browser hold them."""
+    return [
+        trace
+        for chart in app.get("plotly_chart")
+        for trace in json.loads(chart.proto.spec).get("data", [])
+    ]
+
+
+def values(array: Any) -> list[Any]:
+    """A trace's array as a list: Plotly sends numeric arrays as base64 typed arrays."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def sankey_customers(app: AppTest) -> int:
+    """Customers the stage-migration Sankey shows moving (summed over its links)."""
+    return sum(sum(values(t["link"]["value"])) for t in traces(app) if t.get("type") == "sankey")
+
+
+def backtest_segments(app: AppTest) -> list[str]:
+    """The segments of the first pooled backtest chart (by risk level), in drawn order."""
+    bars = [t for t in traces(app) if "customer-snapshots" in t.get("hovertemplate", "")]
+    return values(bars[0]["x"]) if bars else []
+
+
+def timeline_points(app: AppTest) -> int:
+    """Points of the customer timeline's net-revenue line."""
+    lines = [t for t in traces(app) if t.get("name") == "Net revenue"]
+    assert len(lines) == 1, [t.get("name") for t in traces(app)]
+    return len(values(lines[0]["x"]))
 
 
 def metrics(app: AppTest) -> dict[str, str]:
@@ -630,6 +683,23 @@ def test_an_earlier_snapshot_reads_the_history(warehouse: Path) -> None:
     assert app.selectbox(key="segments_migration_pair").value == (SEPTEMBER, NOVEMBER)
 
 
+def test_the_history_panels_read_their_marts(warehouse: Path) -> None:
+    app = open_app("segments")
+    assert app.selectbox(key="segments_migration_pair").value == (NOVEMBER, CURRENT)
+    # Every customer of CURRENT: five from NOVEMBER, 12348 from 'not yet a customer'.
+    assert sankey_customers(app) == 6
+    (sankey,) = (t for t in traces(app) if t.get("type") == "sankey")
+    assert [label for label in sankey["node"]["label"] if label.endswith("(after)")] == [
+        f"{stage} (after)" for stage in ("New", "Active", "Cooling", "At risk", "Dormant")
+    ]
+    assert "Not yet a customer (before)" in sankey["node"]["label"]
+
+    app.switch_page(PAGES["risk"]).run()
+    assert_clean(app)
+    assert backtest_segments(app) == ["Low", "High"]  # SEPTEMBER, the one snapshot 90 days old
+    assert "For each of 1 earlier snapshot(s) of this build" in texts(app.caption)
+
+
 def test_the_budget_is_shown_against_the_plan(warehouse: Path) -> None:
     app = open_app("actions")
     shown = metrics(app)
@@ -675,7 +745,8 @@ def test_lookup_shows_the_card_explanation_and_timeline(warehouse: Path) -> None
     assert shown["Risk"] == "Critical"
     assert shown["Value at stake"] == "£8,156.82"
     assert charts(app) == 2  # risk contributions and the timeline over three snapshots
-    assert "3 stored snapshots" in texts(app.caption)
+    assert "each of the 3 snapshots of this build" in texts(app.caption)
+    assert timeline_points(app) == 3
 
     # An earlier snapshot is marked on the timeline; the card stays the current build's.
     app.selectbox(key="filter_snapshot").set_value(NOVEMBER).run()
@@ -736,21 +807,53 @@ def test_a_warehouse_without_the_marts_names_them(
 def test_a_newly_published_warehouse_shows_up(warehouse: Path) -> None:
     app = open_app("overview")
     assert metrics(app)["Customers"] == "6"
-    # Publish the way a build does: write beside the file, then rename over it.
+    # Publish the way a build does: write beside the file, then rename over it. The next
+    # build's as-of date replaces the last one's in the history, which was no month start.
     staged = warehouse.with_name("staged.duckdb")
     shutil.copyfile(warehouse, staged)
     later = CURRENT + dt.timedelta(days=10)
     with duckdb.connect(str(staged)) as connection:
-        connection.execute("delete from marts.customer_360 where customer_id = ?", ["12350"])
-        connection.execute("update marts.customer_360 set as_of_date = ?", [later])
+        for mart in ("customer_360", "customer_snapshot_history"):
+            connection.execute(
+                f"delete from marts.{mart} where customer_id = ? and as_of_date = ?",
+                ["12350", CURRENT],
+            )
+            connection.execute(
+                f"update marts.{mart} set as_of_date = ? where as_of_date = ?", [later, CURRENT]
+            )
     os.replace(staged, warehouse)
     app.run()
     assert_clean(app)
     assert metrics(app)["Customers"] == "5"
-    # Whoever looked at the current build now looks at the new one; the old date stays a choice.
+    # Whoever looked at the current build now looks at the new one.
     snapshot = app.selectbox(key="filter_snapshot")
     assert snapshot.value == later
-    assert snapshot.options[:2] == [f"{later} (current build)", f"{CURRENT}"]
+    assert snapshot.options == [f"{later} (current build)", f"{NOVEMBER}", f"{SEPTEMBER}"]
+
+
+def test_without_history_the_pages_say_how_to_turn_it_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_test_warehouse(tmp_path / "no_history.duckdb", history=False)
+    monkeypatch.setenv("CUSTOMER_LIFECYCLE_DB", str(path))
+    app = open_app("segments")
+    assert_clean(app)
+    assert app.selectbox(key="filter_snapshot").options == ["2011-12-10 (current build)"]
+    for page, missing in (
+        ("segments", "There is no pair of snapshots to compare."),
+        ("risk", "There is no earlier snapshot to check."),
+        ("customer_lookup", "This customer's timeline has a single point."),
+    ):
+        app.switch_page(PAGES[page]).run()
+        if page == "customer_lookup":
+            app.text_input(key="lookup_customer_id").set_value(KNOWN_CUSTOMER).run()
+        assert_clean(app)
+        notice = texts(app.info)
+        assert f"{missing} The snapshot history is off for this build" in notice, notice
+        assert "snapshot_frequency: none" in notice
+        assert "snapshot_frequency: month" in notice
+        assert "stored" not in notice
+    assert timeline_points(app) == 1
 
 
 def test_the_launcher_listens_on_localhost_unless_told_otherwise() -> None:
@@ -784,20 +887,42 @@ def test_data_quality_shows_the_report_and_the_rejected_lines(warehouse: Path) -
 
 
 def test_every_page_on_a_real_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pages against marts built by dbt from a generated file (one snapshot only)."""
+    """The pages against marts built by dbt from a generated file, with its snapshot history:
+    the first build already shows the migration, the backtest and timelines."""
     source = tmp_path / "online_retail_ii.csv"
     generate(20_000, 11, source, progress=False)
     result = run_dbt_build(tmp_path, source)
     assert result.returncode == 0, result.output
     monkeypatch.setenv("CUSTOMER_LIFECYCLE_DB", str(result.db))
-    customer = result.scalar(
-        "select customer_id from marts.customer_360 order by value_at_stake desc limit 1"
+    # The customer in the most snapshots, the most valuable of them.
+    customer, snapshots = result.query(
+        "select customer_id, count(*) as snapshots from marts.customer_snapshot_history"
+        " join marts.customer_360 using (customer_id)"
+        " group by customer_id, customer_360.value_at_stake"
+        " order by snapshots desc, customer_360.value_at_stake desc, customer_id limit 1"
+    )[0]
+    assert snapshots > 1
+    pairs = result.scalar(
+        "select count(*) from (select distinct from_as_of_date, to_as_of_date"
+        " from marts.segment_migration)"
+    )
+    assert pairs > 1
+    # The pair shown first: the latest, into the current build's snapshot.
+    customers_moving = result.scalar(
+        "select sum(customers) from marts.segment_migration"
+        " where to_as_of_date = (select max(to_as_of_date) from marts.segment_migration)"
     )
     app = open_app()
     for page in PAGES:
         app.switch_page(PAGES[page]).run()
         assert_clean(app)
         assert [title.value for title in app.title] == [TITLES[page]]
+        assert "snapshot history is off" not in texts(app.info)
+        if page == "segments":
+            assert len(app.selectbox(key="segments_migration_pair").options) == pairs
+            assert sankey_customers(app) == customers_moving
+        if page == "risk":
+            assert backtest_segments(app) == ["Low", "Medium", "High", "Critical"]
     assert charts(app) == 2  # data quality: rejected and accepted lines
     app.switch_page(PAGES["customer_lookup"]).run()
     app.text_input(key="lookup_customer_id").set_value(customer).run()
@@ -807,3 +932,4 @@ def test_every_page_on_a_real_build(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     )[0][0]
     assert f"Customer {customer}" in texts(app.markdown)
     assert explanation.split(":")[0] in texts(app.markdown)
+    assert timeline_points(app) == snapshots

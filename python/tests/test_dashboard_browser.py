@@ -11,8 +11,14 @@ Environment:
 - DASHBOARD_SCREENSHOT_PAGES: comma-separated pages to save (default: all); every page is still
   visited and checked.
 - DASHBOARD_TEST_WAREHOUSE: serve this existing warehouse instead of the tiny one (the app opens
-  it read-only), e.g. for the screenshots in docs/images.
-- DASHBOARD_TEST_CUSTOMER: the customer ID to look up (default: one from the warehouse).
+  it read-only), e.g. the one `make build` publishes, for the screenshots in docs/images. It
+  must have its snapshot history (a build with the default snapshot_frequency).
+- DASHBOARD_TEST_CUSTOMER: the customer ID to look up (default: one from the warehouse), a
+  customer in more than one snapshot.
+
+Besides every page rendering without an error, the history panels must draw: the stage-migration
+Sankey has links, the backtest has a bar per risk level, and the customer's timeline has a point
+per snapshot that holds them, more than one.
 """
 
 from __future__ import annotations
@@ -26,9 +32,11 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 from test_dashboard import KNOWN_CUSTOMER, KNOWN_EXPLANATION, write_test_warehouse
 
@@ -156,6 +164,71 @@ def _wait_for_page(page: Page, title: str, least_charts: int) -> None:
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=WAIT_MS)
 
 
+# What each Plotly chart on the page drew: its traces (type, name, points, hover template,
+# point marks in the SVG), its Sankey links and its bars. Plotly keeps the figure it drew on
+# the chart's element (_fullData, with numeric arrays decoded).
+_DRAWN_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(plot => ({
+    traces: (plot._fullData || []).map(trace => ({
+        type: trace.type,
+        name: trace.name || '',
+        points: trace._length || 0,
+        hover: String(trace.hovertemplate || ''),
+        marks: plot.querySelectorAll('.trace' + trace.uid + ' .point').length,
+    })),
+    sankeyLinks: plot.querySelectorAll('.sankey-link').length,
+    bars: plot.querySelectorAll('.barlayer .point').length,
+}))"""
+
+
+def _drawn(page: Page) -> list[dict[str, Any]]:
+    return page.evaluate(_DRAWN_JS)
+
+
+def _wait_until_drawn(page: Page, name: str, predicate: str) -> list[dict[str, Any]]:
+    """Waits until `predicate` (JS over _DRAWN_JS's result) holds; fails with what was drawn."""
+    try:
+        page.wait_for_function(f"() => ({predicate})(({_DRAWN_JS})())", timeout=WAIT_MS)
+    except PlaywrightError:
+        pytest.fail(f"{name}: the history chart was not drawn; the charts drew {_drawn(page)}")
+    return _drawn(page)
+
+
+def _assert_history_drawn(page: Page, name: str) -> str:
+    """The history chart of `name`'s page is drawn and not empty; a line for the report."""
+    if name == "segments":
+        plots = _wait_until_drawn(page, name, "plots => plots.some(plot => plot.sankeyLinks > 0)")
+        links = max(plot["sankeyLinks"] for plot in plots)
+        return f"segments: stage-migration Sankey with {links} links"
+    if name == "risk":
+        plots = _wait_until_drawn(
+            page,
+            name,
+            "plots => plots.some(plot => plot.bars > 0 && plot.traces.some("
+            "trace => trace.type === 'bar' && trace.hover.includes('customer-snapshots')))",
+        )
+        pooled = next(
+            plot
+            for plot in plots
+            if any("customer-snapshots" in trace["hover"] for trace in plot["traces"])
+        )
+        (bars,) = pooled["traces"]
+        assert bars["points"] >= 2 and pooled["bars"] == bars["points"], pooled
+        return f"risk: backtest with {bars['points']} risk levels"
+    if name == "customer_lookup":
+        plots = _wait_until_drawn(
+            page,
+            name,
+            "plots => plots.some(plot => plot.traces.some("
+            "trace => trace.name === 'Net revenue' && trace.marks > 1))",
+        )
+        (line,) = (
+            trace for plot in plots for trace in plot["traces"] if trace["name"] == "Net revenue"
+        )
+        assert line["marks"] == line["points"], line
+        return f"customer_lookup: timeline with {line['points']} points"
+    return ""
+
+
 def _assert_no_errors(page: Page, name: str) -> None:
     exceptions = page.locator('[data-testid="stException"]')
     assert exceptions.count() == 0, f"{name}: {exceptions.all_inner_texts()}"
@@ -187,6 +260,7 @@ def test_every_page_in_a_real_browser(
     assert not unknown, f"DASHBOARD_SCREENSHOT_PAGES names unknown pages: {sorted(unknown)}"
     customer = _customer_to_look_up(warehouse)
     saved = []
+    history: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch_persistent_context(
             str(tmp_path / "chromium-profile"),
@@ -210,6 +284,9 @@ def test_every_page_in_a_real_browser(
                     if customer == KNOWN_CUSTOMER:
                         assert page.get_by_text(KNOWN_EXPLANATION).count() == 1
                 _assert_no_errors(page, name)
+                drawn = _assert_history_drawn(page, name)
+                if drawn:
+                    history.append(drawn)
                 assert (
                     page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count()
                     == 4
@@ -218,5 +295,7 @@ def test_every_page_in_a_real_browser(
                     saved.append(_screenshot(page, shots, name))
         finally:
             browser.close()
+    print("\n" + "\n".join(history))  # what the history charts drew; pytest -s shows it
+    assert len(history) == 3, history
     assert saved, "no screenshot was saved"
     assert all(path.stat().st_size > 10_000 for path in saved), saved

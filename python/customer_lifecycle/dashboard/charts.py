@@ -26,7 +26,6 @@ VALUE_ORDER = ("vip", "high", "mid", "low")
 RISK_ORDER = ("low", "medium", "high", "critical")
 SIGNAL_ORDER = ("recency", "overdue", "frequency_decline", "monetary_decline", "returns")
 MIGRATION_SOURCES = ("not_yet_customer",)
-MIGRATION_SINKS = ("not_in_snapshot",)
 
 STAGE_COLORS = {
     "new": "#4C9BE8",
@@ -35,7 +34,6 @@ STAGE_COLORS = {
     "at_risk": "#E8743B",
     "dormant": "#8A8F98",
     "not_yet_customer": "#BFD3E6",
-    "not_in_snapshot": "#D5D8DC",
 }
 # Named RFM segments, coloured by what they call for: keep (green), grow (blue), wake
 # (yellow), win back (orange/red), let go (grey).
@@ -58,7 +56,6 @@ RISK_COLORS = {
     "medium": "#E9B949",
     "high": "#E8743B",
     "critical": "#C0392B",
-    "unknown": "#8A8F98",
 }
 SIGNAL_COLORS = {
     "recency": "#3C6FB6",
@@ -77,7 +74,6 @@ _LABELS = {
     "vip": "VIP",
     "at_risk": "At risk",
     "not_yet_customer": "Not yet a customer",
-    "not_in_snapshot": "Not in snapshot",
     "frequency_decline": "Frequency decline",
     "monetary_decline": "Monetary decline",
     "none": "No driver",
@@ -254,7 +250,7 @@ def _customers_text(value: Any) -> str:
 def migration_sankey(moves: pd.DataFrame) -> go.Figure:
     """Customers flowing from their stage at one snapshot to their stage at the next."""
     sources = ordered(moves["from_stage"], MIGRATION_SOURCES + STAGE_ORDER)
-    targets = ordered(moves["to_stage"], STAGE_ORDER + MIGRATION_SINKS)
+    targets = ordered(moves["to_stage"], STAGE_ORDER)
     nodes = [f"{label(stage)} (before)" for stage in sources] + [
         f"{label(stage)} (after)" for stage in targets
     ]
@@ -285,7 +281,7 @@ def _fade(hex_color: str, alpha: float = 0.45) -> str:
 def migration_matrix(moves: pd.DataFrame) -> go.Figure:
     """The same moves as a from-stage x to-stage grid of customers."""
     sources = ordered(moves["from_stage"], MIGRATION_SOURCES + STAGE_ORDER)
-    targets = ordered(moves["to_stage"], STAGE_ORDER + MIGRATION_SINKS)
+    targets = ordered(moves["to_stage"], STAGE_ORDER)
     grid = (
         moves.pivot_table(index="from_stage", columns="to_stage", values="customers", aggfunc="sum")
         .reindex(index=sources, columns=targets)
@@ -577,7 +573,7 @@ def risk_contributions(points: pd.Series, signals: pd.Series | None = None) -> g
 
 
 def customer_timeline(history: pd.DataFrame, highlight: dt.date | None = None) -> go.Figure:
-    """Net revenue to date and days since the last purchase at each stored snapshot."""
+    """Net revenue to date and days since the last purchase at each snapshot of the build."""
     rows = history.sort_values("as_of_date")
     figure = make_subplots(
         rows=2,

@@ -223,24 +223,35 @@ def current_as_of(warehouse: Warehouse) -> dt.date | None:
 
 
 def snapshot_dates(warehouse: Warehouse) -> list[dt.date]:
-    """The current build's date and every date in customer_snapshot_history, newest first."""
+    """Every snapshot date of the build, newest first: the dates of customer_snapshot_history.
+
+    The history holds the build's own as-of date too (its rows are the current marts'), so
+    this is the current date alone when the build computed no history
+    (`snapshot_frequency: none`).
+    """
     frame = _query(
         warehouse,
-        "select as_of_date from marts.customer_360"
-        " union select as_of_date from marts.customer_snapshot_history"
-        " order by as_of_date desc",
+        "select distinct as_of_date from marts.customer_snapshot_history order by as_of_date desc",
     )
     return [date for date in (_as_date(value) for value in frame["as_of_date"]) if date]
 
 
+def has_history(warehouse: Warehouse) -> bool:
+    """True when the build computed snapshots before its own as-of date."""
+    return len(snapshot_dates(warehouse)) > 1
+
+
 def filter_options(warehouse: Warehouse) -> dict[str, list[str]]:
-    """Distinct countries, stages, value segments and risk levels in the customer marts."""
+    """Distinct countries, stages, value segments and risk levels over every snapshot.
+
+    customer_snapshot_history holds the current build's customers too, so its values are
+    those of customer_360 and of every earlier snapshot.
+    """
     options: dict[str, list[str]] = {}
     for column in ("country", "lifecycle_stage", "value_segment", "risk_level"):
         frame = _query(
             warehouse,
-            f"select {column} as option from marts.customer_360 where {column} is not null"
-            f" union select {column} from marts.customer_snapshot_history"
+            f"select distinct {column} as option from marts.customer_snapshot_history"
             f" where {column} is not null order by 1",
         )
         options[column] = [str(value) for value in frame["option"]]

@@ -27,10 +27,11 @@ SEEN_CURRENT_KEY = "dashboard_seen_current"
 
 SNAPSHOT_HELP = (
     "The as-of date the customer pages describe. The newest is the current build: every mart "
-    "has it. An earlier date comes from customer_snapshot_history, which keeps each "
-    "customer's stage, value segment, RFM segment, risk score and revenue for every snapshot "
-    "built; actions, risk drivers, explanations, cohorts and data quality exist for the "
-    "current build only, and those pages say so."
+    "has it. The earlier dates are the build's snapshot history, computed from the same input "
+    "at the start of every month (the var snapshot_frequency; none turns it off): "
+    "customer_snapshot_history has each customer's stage, value segment, RFM segment, risk "
+    "score and revenue at each of them. Actions, risk drivers, explanations, cohorts and data "
+    "quality exist for the current build only, and those pages say so."
 )
 
 
@@ -59,7 +60,7 @@ def render_sidebar(warehouse: data.Warehouse) -> data.Selection:
     snapshots = data.snapshot_dates(warehouse)
     current = data.current_as_of(warehouse)
     # Someone looking at the current build keeps looking at the current build when a newer
-    # one is published (the old date stays in the list as an earlier snapshot).
+    # one is published, even if the old date is still a snapshot of the new one.
     if st.session_state.get(SEEN_CURRENT_KEY) != current:
         if st.session_state.get(SNAPSHOT_KEY) == st.session_state.get(SEEN_CURRENT_KEY):
             st.session_state.pop(SNAPSHOT_KEY, None)

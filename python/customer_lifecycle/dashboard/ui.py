@@ -48,6 +48,21 @@ def current_build_only(selection: data.Selection, what: str) -> None:
     )
 
 
+HISTORY_OFF = (
+    "The snapshot history is off for this build: it holds one snapshot, its own as-of date. "
+    "It was built with `--vars '{snapshot_frequency: none}'`, or its input is too short for a "
+    "history (the first snapshot is the first month start at least `snapshot_min_history_days`, "
+    "180 by default, after the first transaction). To turn the history on, build without that "
+    "var: by default (`snapshot_frequency: month`) every build also computes a snapshot at the "
+    "start of each month, from the same input."
+)
+
+
+def history_off(missing: str) -> None:
+    """Why something is missing (`missing`, a sentence) when the build has one snapshot."""
+    st.info(f"{missing} {HISTORY_OFF}", icon=":material/history:")
+
+
 def chart(figure: go.Figure, key: str) -> None:
     st.plotly_chart(figure, key=key, config={"displaylogo": False})
 

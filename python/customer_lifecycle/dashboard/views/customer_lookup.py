@@ -108,24 +108,21 @@ def _risk(risk: dict[str, Any] | None) -> None:
     ui.chart(charts.risk_contributions(row, row), key="lookup_risk_points")
 
 
-def _timeline(history: pd.DataFrame, selection: data.Selection) -> None:
+def _timeline(warehouse: data.Warehouse, history: pd.DataFrame, selection: data.Selection) -> None:
     st.subheader("Purchase timeline")
-    if history.empty:
-        st.info(
-            "This customer is in no stored snapshot of customer_snapshot_history.",
-            icon=":material/history:",
-        )
-        return
-    if len(history) == 1:
+    if len(history) > 1:
         st.caption(
-            "Only one snapshot holds this customer: every build computes the history from its "
-            "input, and this input has no earlier snapshot with them in it."
+            f"The customer at each of the {len(history)} snapshots of this build that hold them: "
+            "net revenue to date (dots coloured by lifecycle stage) and days since the last "
+            "purchase."
+        )
+    elif data.has_history(warehouse):
+        st.caption(
+            "Only the build's own snapshot holds this customer: their first purchase came after "
+            "the latest earlier snapshot."
         )
     else:
-        st.caption(
-            f"The customer at each of the {len(history)} stored snapshots: net revenue to date "
-            "(dots coloured by lifecycle stage) and days since the last purchase."
-        )
+        ui.history_off("This customer's timeline has a single point.")
     highlight = None if selection.is_current else selection.snapshot
     ui.chart(charts.customer_timeline(history, highlight), key="lookup_timeline")
     with st.expander("Snapshot rows"):
@@ -167,8 +164,7 @@ def render() -> None:
             )
         return
     customer = data.customer_card(warehouse, customer_id)
-    history = data.customer_history(warehouse, customer_id)
-    if customer is None and history.empty:
+    if customer is None:
         st.warning(
             f"Customer `{customer_id.replace('`', '')}` was not found in this warehouse. Check "
             "the ID (the export's customer ID, without a trailing .0).",
@@ -176,16 +172,9 @@ def render() -> None:
         )
         return
     ui.current_build_only(selection, "The 360 card, explanation and risk contributions")
-    if customer is None:
-        st.info(
-            "This customer is not in the current build (its input no longer holds them); the "
-            "stored snapshots below still do.",
-            icon=":material/history:",
-        )
-    else:
-        _card(customer)
-        _risk(data.customer_risk(warehouse, customer_id))
-    _timeline(history, selection)
+    _card(customer)
+    _risk(data.customer_risk(warehouse, customer_id))
+    _timeline(warehouse, data.customer_history(warehouse, customer_id), selection)
 
 
 render()

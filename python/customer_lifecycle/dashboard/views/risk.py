@@ -61,20 +61,23 @@ def _backtest(warehouse: data.Warehouse) -> None:
     st.subheader("Backtest: did the risk levels separate buyers from leavers?")
     pooled = data.backtest_pooled(warehouse, "risk_level")
     if pooled.empty:
+        if not data.has_history(warehouse):
+            ui.history_off("There is no earlier snapshot to check.")
+            return
         st.info(
-            "No stored snapshot is old enough to check yet: the backtest needs snapshots at "
-            "least its horizon (the var backtest_horizon_days) before the current as-of date. "
-            "Every build computes the history from its input, so a longer input brings them.",
+            "No snapshot of this build is old enough to check: the backtest follows the "
+            "snapshots at least its horizon (the var backtest_horizon_days, 90 by default) "
+            "before the build's as-of date, and this input ends too soon after the first one.",
             icon=":material/history:",
         )
         return
     horizon = int(pooled["horizon_days"].max())
     snapshots = int(pooled["snapshots"].max())
     st.caption(
-        f"For each of {snapshots} past snapshot(s), the customers of each risk level were "
-        f"followed for {horizon} days: the share who bought again. Pooled over the snapshots "
-        "(customers and repurchasers summed). If the levels work, critical buys again least. "
-        "All customers of each snapshot, so the customer filters do not apply."
+        f"For each of {snapshots} earlier snapshot(s) of this build, the customers of each "
+        f"risk level were followed for {horizon} days: the share who bought again. Pooled over "
+        "the snapshots (customers and repurchasers summed). If the levels work, critical buys "
+        "again least. All customers of each snapshot, so the customer filters do not apply."
     )
     left, right = st.columns(2)
     with left:

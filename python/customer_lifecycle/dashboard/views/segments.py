@@ -47,17 +47,13 @@ def _pair_label(pair: tuple[dt.date, dt.date]) -> str:
 def _migration(warehouse: data.Warehouse, selection: data.Selection) -> None:
     st.subheader("Stage migration between snapshots")
     st.caption(
-        "How customers moved between lifecycle stages from one stored snapshot to the next. "
-        "New customers enter from 'Not yet a customer'. This mart counts all customers, so "
-        "the customer filters do not apply."
+        "How customers moved between lifecycle stages from one snapshot of the build to the "
+        "next. New customers enter from 'Not yet a customer'; every customer of a snapshot is "
+        "in the next one. This mart counts all customers, so the customer filters do not apply."
     )
     pairs = data.migration_pairs(warehouse)
     if not pairs:
-        st.info(
-            "No pair of snapshots to compare yet: every build computes the history from its "
-            "input, and this input spans a single snapshot.",
-            icon=":material/history:",
-        )
+        ui.history_off("There is no pair of snapshots to compare.")
         return
     if PAIR_KEY in st.session_state and st.session_state[PAIR_KEY] not in pairs:
         del st.session_state[PAIR_KEY]
@@ -70,7 +66,7 @@ def _migration(warehouse: data.Warehouse, selection: data.Selection) -> None:
         index=ending_at_snapshot[0] if ending_at_snapshot else 0,
         format_func=_pair_label,
         key=PAIR_KEY,
-        help="Consecutive snapshots stored in customer_snapshot_history.",
+        help="Consecutive snapshot dates of the build, as in customer_snapshot_history.",
     )
     moves = data.migration(warehouse, pair[0], pair[1])
     if moves.empty:
