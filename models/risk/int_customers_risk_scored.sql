@@ -141,8 +141,7 @@ ranked_drivers as (
 drivers as (
 
     select
-        as_of_date,
-        customer_id,
+        *,
         {{ risk_driver_at(1, 'name') }} as top_risk_driver,
         {{ risk_driver_at(1, 'points') }} as top_risk_points,
         {{ risk_driver_at(2, 'name') }} as second_risk_driver,
@@ -161,42 +160,38 @@ leveled as (
             when risk_score >= {{ var('risk_level_medium_min_score') }} then 'medium'
             else 'low'
         end as risk_level
-    from scored
+    from drivers
 
 ),
 
 final as (
 
     select
-        scored.customer_id,
-        scored.as_of_date,
-        scored.risk_score,
-        scored.risk_level,
+        customer_id,
+        as_of_date,
+        risk_score,
+        risk_level,
         -- The one definition of "at risk": what revenue at risk adds up.
-        scored.risk_level in ('high', 'critical') as is_at_risk,
-        drivers.top_risk_driver,
-        drivers.top_risk_points,
-        drivers.second_risk_driver,
-        drivers.second_risk_points,
+        risk_level in ('high', 'critical') as is_at_risk,
+        top_risk_driver,
+        top_risk_points,
+        second_risk_driver,
+        second_risk_points,
         {%- for signal in risk_signals() %}
-            scored.{{ signal }}_signal,
-            scored.{{ signal }}_points,
+            {{ signal }}_signal,
+            {{ signal }}_points,
         {%- endfor %}
-        scored.recency_days,
-        scored.is_one_time_buyer,
-        cast(scored.expected_gap_days as decimal(9, 2)) as expected_gap_days,
-        scored.overdue_ratio,
-        scored.trend_window_days,
-        scored.orders_last_window,
-        scored.orders_prev_window,
-        scored.net_revenue_last_window,
-        scored.net_revenue_prev_window,
-        scored.return_rate
-    from leveled as scored
-    left join drivers
-        on
-            scored.as_of_date = drivers.as_of_date
-            and scored.customer_id = drivers.customer_id
+        recency_days,
+        is_one_time_buyer,
+        cast(expected_gap_days as decimal(9, 2)) as expected_gap_days,
+        overdue_ratio,
+        trend_window_days,
+        orders_last_window,
+        orders_prev_window,
+        net_revenue_last_window,
+        net_revenue_prev_window,
+        return_rate
+    from leveled
 
 )
 
