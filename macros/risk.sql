@@ -1,6 +1,6 @@
 {#-
     The five risk signals, in the order that breaks ties between drivers
-    with equal points. seeds/risk_signal_weights.csv has one row for each.
+    with equal points. seeds/risk_signals.csv has one row for each.
 -#}
 {% macro risk_signals() -%}
     {{ return(['recency', 'overdue', 'frequency_decline', 'monetary_decline', 'returns']) }}

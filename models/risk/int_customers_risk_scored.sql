@@ -3,7 +3,7 @@
     scaled to 0-1, their weighted contributions in points, the 0-100 risk
     score and its level, and the two largest drivers. Signals and weights
     are in docs/decision_logic.md, thresholds in dbt_project.yml vars and
-    seeds/risk_signal_weights.csv.
+    seeds/risk_signals.csv.
 
     The arithmetic is decimal: each signal is rounded to 6 places and each
     contribution to 2, and the score is the sum of the contributions as
@@ -28,7 +28,7 @@ features as (
 
 signal_weights as (
 
-    select * from {{ ref('risk_signal_weights') }}
+    select * from {{ ref('risk_signals') }}
 
 ),
 

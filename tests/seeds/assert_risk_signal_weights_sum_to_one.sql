@@ -6,7 +6,7 @@ with
 
 weights as (
 
-    select * from {{ ref('risk_signal_weights') }}
+    select * from {{ ref('risk_signals') }}
 
 )
 
