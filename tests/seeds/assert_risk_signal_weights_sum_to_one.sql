@@ -1,10 +1,11 @@
 -- The risk score is 100 x the weighted sum of five 0-1 signals, so the
 -- weights must sum to exactly 1 for the score to span 0 to 100, and every
--- signal must have a weight. Returns a row when either fails.
+-- signal of macros/risk.sql must have a row. The seed's one other row,
+-- `none` (no driver), must weigh nothing. Returns a row when any fails.
 
 with
 
-weights as (
+signals as (
 
     select * from {{ ref('risk_signals') }}
 
@@ -12,6 +13,14 @@ weights as (
 
 select
     sum(weight) as total_weight,
-    count(*) as signals
-from weights
-having sum(weight) <> 1 or count(*) <> {{ risk_signals() | length }}
+    count(*) filter (
+        where risk_signal in ('{{ risk_signals() | join("', '") }}')
+    ) as signals,
+    count(*) as seed_rows
+from signals
+having
+    sum(weight) <> 1
+    or count(*) filter (
+        where risk_signal in ('{{ risk_signals() | join("', '") }}')
+    ) <> {{ risk_signals() | length }}
+    or count(*) <> {{ risk_signals() | length }} + 1
