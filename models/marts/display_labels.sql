@@ -19,18 +19,19 @@
 with
 
 {% for label_set, seed, code, display_label in label_seeds %}
-{{ seed }} as (
+    {{ seed }} as (
 
-    select
-        '{{ label_set }}' as label_set,
-        {{ code }} as code,
-        display_order,
-        {{ display_label }} as display_label,
-        colour,
-        description
-    from {{ ref(seed) }}
+        select
+            '{{ label_set }}' as label_set,
+            {{ code }} as code,
+            display_order,
+            -- Renders as a self-alias for all but the catalogue (action_name).
+            {{ display_label }} as display_label,  -- noqa: AL09
+            colour,
+            description
+        from {{ ref(seed) }}
 
-),
+    ),
 
 {% endfor %}
 currency as (
@@ -48,10 +49,10 @@ currency as (
 
 final as (
 
-{%- for label_set, seed, code, display_label in label_seeds %}
-    select * from {{ seed }}
-    union all
-{%- endfor %}
+    {%- for label_set, seed, code, display_label in label_seeds %}
+        select * from {{ seed }}
+        union all
+    {%- endfor %}
     select * from currency
 
 )

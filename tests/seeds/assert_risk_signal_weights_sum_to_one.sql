@@ -7,20 +7,20 @@ with
 
 signals as (
 
-    select * from {{ ref('risk_signals') }}
+    select
+        *,
+        risk_signal in ({{ "'" ~ risk_signals() | join("', '") ~ "'" }})
+            as is_scored
+    from {{ ref('risk_signals') }}
 
 )
 
 select
     sum(weight) as total_weight,
-    count(*) filter (
-        where risk_signal in ('{{ risk_signals() | join("', '") }}')
-    ) as signals,
+    count(*) filter (where is_scored) as signals,
     count(*) as seed_rows
 from signals
 having
     sum(weight) <> 1
-    or count(*) filter (
-        where risk_signal in ('{{ risk_signals() | join("', '") }}')
-    ) <> {{ risk_signals() | length }}
+    or count(*) filter (where is_scored) <> {{ risk_signals() | length }}
     or count(*) <> {{ risk_signals() | length }} + 1
