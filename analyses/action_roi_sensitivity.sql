@@ -1,6 +1,7 @@
 -- The ROI of each action at low, expected and high uplift, with the uplift
 -- at which it breaks even: which actions still pay if customers respond
--- worse than the catalogue assumes.
+-- worse than the catalogue assumes. The benefits are contribution (value at
+-- stake x uplift x the var gross_margin_rate), so every ROI here is on margin.
 
 with
 
@@ -26,7 +27,8 @@ select
     plan.roi_low,
     plan.roi,
     plan.roi_high,
-    -- The uplift at which the whole plan for this action breaks even.
+    -- The uplift at which the whole plan for this action breaks even: the
+    -- benefit is proportional to the uplift, margin included.
     case
         when plan.total_expected_benefit > 0
             then plan.total_cost / plan.total_expected_benefit * catalogue.expected_uplift

@@ -9,9 +9,25 @@
 
     value_at_stake is the yearly value the customer has shown: the larger of
     their 12-month run rate and their net revenue per year of tenure (at
-    least a year), never below 0. expected_benefit = value_at_stake x
-    uplift; net_benefit = benefit - cost; roi = net_benefit / cost.
+    least a year), never below 0. It is revenue, and an action is paid for
+    out of the margin on what it brings, not out of the revenue:
+    expected_benefit = value_at_stake x uplift x the var gross_margin_rate
+    (the contribution the action is expected to bring); net_benefit =
+    benefit - cost; roi = net_benefit / cost; break_even_uplift = cost /
+    (value_at_stake x gross_margin_rate), the uplift at which roi is 0.
 -#}
+
+{%- set gross_margin_rate = var('gross_margin_rate') %}
+{%- if gross_margin_rate is not number or gross_margin_rate is boolean
+    or not (0 < gross_margin_rate <= 1) %}
+    {{ exceptions.raise_compiler_error(
+        "The var gross_margin_rate is " ~ gross_margin_rate
+        ~ "; give the contribution margin as a share of revenue, above 0 and"
+        ~ " at most 1 (for example 0.3 for 30%)."
+    ) }}
+{%- endif %}
+{#- Four decimals, as the column shows it, so the column is what was used. -#}
+{%- set margin = 'cast(' ~ gross_margin_rate ~ ' as decimal(5, 4))' %}
 
 with
 
@@ -103,7 +119,8 @@ candidates as (
     ] %}
     {%- for band, uplift in uplift_bands %}
         cast(
-            customers.value_at_stake * catalogue.{{ uplift }} as decimal(18, 2)
+            customers.value_at_stake * catalogue.{{ uplift }} * {{ margin }}
+            as decimal(18, 2)
         ) as expected_benefit{{ band }}{{ ',' if not loop.last }}
     {%- endfor %}
     from customers
@@ -131,8 +148,10 @@ priced as (
             end as roi{{ band }},
         {%- endfor %}
         case
-            when value_at_stake > 0
-                then cast(unit_cost / value_at_stake as decimal(12, 4))
+            when value_at_stake * {{ margin }} > 0
+                then cast(
+                    unit_cost / (value_at_stake * {{ margin }}) as decimal(12, 4)
+                )
         end as break_even_uplift,
         row_number() over (partition by customer_id order by rule_id) as match_order
     from candidates
@@ -203,7 +222,8 @@ final as (
         first_matches.action_code as first_rule_action_code,
         first_matches.action_name as first_rule_action_name,
         first_matches.roi as first_rule_roi,
-        cast({{ var('min_roi') }} as decimal(9, 4)) as min_roi
+        cast({{ var('min_roi') }} as decimal(9, 4)) as min_roi,
+        {{ margin }} as gross_margin_rate
     from chosen
     inner join first_matches
         on chosen.customer_id = first_matches.customer_id

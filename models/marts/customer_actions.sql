@@ -23,6 +23,7 @@ final as (
         first_rule_action_code,
         first_rule_roi,
         min_roi,
+        gross_margin_rate,
         value_at_stake,
         unit_cost,
         expected_uplift,
