@@ -106,9 +106,10 @@ signals as (
         -- as "0 against 0".
         false as is_recency_quiet,
         false as is_overdue_quiet,
-        orders_prev_window <= 0 and orders_last_window = 0 as is_frequency_decline_quiet,
-        net_revenue_prev_window <= 0
-        and net_revenue_last_window <= 0 as is_monetary_decline_quiet,
+        facts.orders_prev_window <= 0
+        and facts.orders_last_window = 0 as is_frequency_decline_quiet,
+        facts.net_revenue_prev_window <= 0
+        and facts.net_revenue_last_window <= 0 as is_monetary_decline_quiet,
         false as is_returns_quiet
     from facts
 

@@ -134,7 +134,9 @@ final as (
         line_key,
 
         -- strings
-        case when is_well_formed then coalesce(country, '{{ var('unknown_country') }}') end as country,
+        case
+            when is_well_formed then coalesce(country, '{{ var('unknown_country') }}')
+        end as country,
         transaction_type,
         rejection_reason,
         {{ rejection_detail('rejection_reason') }} as rejection_detail,
