@@ -1061,3 +1061,14 @@ def test_renaming_labels_in_the_seeds_changes_the_paragraph_with_no_code_change(
     for old in ("Can't Lose Them", "at-risk", "drifting away", "the time since their last"):
         assert old in shipped
         assert old not in renamed
+
+
+def test_a_null_fact_is_broken_only_where_a_driver_phrase_names_it():
+    """The phrase's placeholders are filled at run time: a NULL it names nulls the paragraph."""
+    named = _row({"top_risk_driver": "returns", "return_rate": None})
+    unnamed = _row({"customer_id": "other", "return_rate": None})
+    base_text = GOLDEN[0][1]  # the hand-written paragraph of BASE, whose drivers name no return
+    assert _render([named, unnamed]) == {
+        "13085": None,
+        "other": base_text.replace("13085", "other", 1),
+    }
