@@ -36,5 +36,5 @@ select
 from plan
 inner join catalogue
     on plan.action_code = catalogue.action_code
-where plan.action_code <> 'no_action'
+where catalogue.is_contact
 order by plan.roi desc

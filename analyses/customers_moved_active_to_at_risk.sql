@@ -1,6 +1,11 @@
 -- Customers who were active in the previous stored snapshot and are at risk
 -- in the latest one: the people who slipped, with what they were worth.
--- Needs at least two snapshots in the history.
+-- Needs at least two snapshots in the history. The two stages are codes of
+-- seeds/lifecycle_stages.csv, set here as the question's parameters: change
+-- them to ask about another move.
+
+{%- set from_stage = 'active' %}
+{%- set to_stage = 'at_risk' %}
 
 with
 
@@ -45,6 +50,6 @@ inner join history as latest
         and previous.customer_id = latest.customer_id
 where
     bounds.previous_as_of_date < bounds.latest_as_of_date
-    and previous.lifecycle_stage = 'active'
-    and latest.lifecycle_stage = 'at_risk'
+    and previous.lifecycle_stage = '{{ from_stage }}'
+    and latest.lifecycle_stage = '{{ to_stage }}'
 order by latest.net_revenue desc

@@ -34,7 +34,8 @@
 
 
 {#-
-    The name, or the points, of the signal in `place` (1 or 2) by
+    The name, the points, or whether it went quiet (`is_quiet`: the column
+    is_<signal>_quiet) of the signal in `place` (1 or 2) by
     risk_signal_place; null when that signal has no points, since a signal
     that adds nothing drives nothing.
 -#}
@@ -42,7 +43,11 @@
     case
     {%- for signal in risk_signals() %}
         when {{ signal }}_place = {{ place }} and {{ signal }}_points > 0
-            then {{ "'" ~ signal ~ "'" if attribute == 'name' else signal ~ '_points' }}
+            then
+            {%- if attribute == 'name' %} '{{ signal }}'
+            {%- elif attribute == 'is_quiet' %} is_{{ signal }}_quiet
+            {%- else %} {{ signal }}_points
+            {%- endif %}
     {%- endfor %}
     end
 {%- endmacro %}

@@ -1,7 +1,9 @@
 {#-
     The closed sets of labels that staging assigns. The data-quality report
-    pivots on them; YAML accepted_values tests list the same values, which
-    is how a new label is caught before it is silently left out.
+    pivots on them. The rejection reasons have a label dimension too, the
+    seed rejection_reasons, whose codes
+    tests/seeds/assert_rejection_reasons_match_the_macro.sql holds equal to
+    this list, so a new reason is caught before it is silently left out.
 -#}
 
 {% macro transaction_types() -%}

@@ -3,7 +3,8 @@
     campaign_budget set, customers with an action are ranked by net benefit
     (ties by customer_id) and taken in that order while the running cost
     stays within the budget; the rest are marked is_in_budget = false.
-    Without a budget, everyone with an action is in. no_action is never in.
+    Without a budget, everyone with an action is in. An action that contacts
+    nobody (is_contact false in the catalogue) is never in.
 -#}
 
 with
@@ -19,16 +20,16 @@ ranked as (
     select
         *,
         case
-            when action_code <> 'no_action'
+            when is_contact
                 then row_number() over (
-                    partition by action_code = 'no_action'
+                    partition by is_contact
                     order by net_benefit desc, customer_id asc
                 )
         end as contact_rank,
         case
-            when action_code <> 'no_action'
+            when is_contact
                 then cast(sum(unit_cost) over (
-                    partition by action_code = 'no_action'
+                    partition by is_contact
                     order by net_benefit desc, customer_id asc
                     rows between unbounded preceding and current row
                 ) as decimal(18, 2))
@@ -42,10 +43,10 @@ final as (
     select
         *,
         {%- if var('campaign_budget') is none %}
-            action_code <> 'no_action' as is_in_budget,
+            is_contact as is_in_budget,
             cast(null as decimal(18, 2)) as campaign_budget
         {%- else %}
-            action_code <> 'no_action'
+            is_contact
             and cumulative_cost <= {{ var('campaign_budget') }} as is_in_budget,
             cast({{ var('campaign_budget') }} as decimal(18, 2)) as campaign_budget
         {%- endif %}

@@ -3,7 +3,8 @@
     date; earlier snapshots get no action): the action the ordered rule
     table picks, with its economics. Every rule that matches the customer's stage, value segment
     and risk level (`*` matches anything) is a candidate; the lowest rule_id
-    whose action clears the var min_roi wins (no_action always does). The
+    whose action clears the var min_roi wins (an action that contacts nobody,
+    is_contact false in the catalogue, always does). The
     first matching rule's proposal is kept beside the choice, and
     decision_reason says which of the four outcomes happened.
 
@@ -79,7 +80,8 @@ customers as (
         cast(
             greatest(
                 features.run_rate_value_12m,
-                features.net_revenue * 365.0 / greatest(features.tenure_days, 365),
+                features.net_revenue * {{ var('days_per_year') }}
+                / greatest(features.tenure_days, {{ var('days_per_year') }}),
                 0
             ) as decimal(18, 2)
         ) as value_at_stake
@@ -110,6 +112,7 @@ candidates as (
         catalogue.action_code,
         catalogue.action_name,
         catalogue.channel,
+        catalogue.is_contact,
         catalogue.unit_cost,
         catalogue.expected_uplift,
         catalogue.uplift_low,
@@ -160,10 +163,11 @@ priced as (
 
 judged as (
 
-    -- A free action is eligible when it gains anything; no_action always is.
+    -- A free action is eligible when it gains anything; not contacting
+    -- anyone always is.
     select
         *,
-        action_code = 'no_action'
+        not is_contact
         or coalesce(roi >= {{ var('min_roi') }}, unit_cost = 0 and net_benefit >= 0)
             as is_eligible
     from priced
@@ -199,6 +203,7 @@ final as (
         chosen.action_code,
         chosen.action_name,
         chosen.channel,
+        chosen.is_contact,
         chosen.unit_cost,
         chosen.expected_uplift,
         chosen.uplift_low,
@@ -213,9 +218,9 @@ final as (
         chosen.roi_high,
         chosen.break_even_uplift,
         case
-            when first_matches.action_code = 'no_action' then 'no_action_by_rule'
+            when not first_matches.is_contact then 'no_action_by_rule'
             when chosen.rule_id = first_matches.rule_id then 'first_matching_rule'
-            when chosen.action_code = 'no_action' then 'no_action_low_roi'
+            when not chosen.is_contact then 'no_action_low_roi'
             else 'fallback_after_low_roi'
         end as decision_reason,
         first_matches.rule_id as first_rule_id,

@@ -8,7 +8,8 @@
     half-open: "last 90 days" is as_of_date - 90 <= invoice_date < as_of_date.
 -#}
 
-{%- set windows = [90, 180, 365] %}
+{%- set windows = var('feature_window_days') %}
+{%- set days_per_year = var('days_per_year') %}
 
 with
 
@@ -167,12 +168,14 @@ final as (
             ) as net_revenue_trend_{{ days }}d,
         {%- endfor %}
         cast(net_revenue as decimal(18, 2)) as historical_lifetime_value,
-        -- Net revenue of the last 365 days, annualised over the customer's
+        -- Net revenue of the last year, annualised over the customer's
         -- tenure when it is shorter (but never over fewer than
         -- run_rate_min_days, so one early order is not multiplied by 52).
         cast(
-            net_revenue_last_365d * 365.0
-            / greatest(least(tenure_days, 365), {{ var('run_rate_min_days') }})
+            net_revenue_last_{{ days_per_year }}d * {{ days_per_year }}
+            / greatest(
+                least(tenure_days, {{ days_per_year }}), {{ var('run_rate_min_days') }}
+            )
             as decimal(18, 2)
         ) as run_rate_value_12m,
         purchase_days - 1 as btyd_frequency,

@@ -18,6 +18,7 @@ final as (
         action_code,
         action_name,
         channel,
+        is_contact,
         decision_reason,
         first_rule_id,
         first_rule_action_code,

@@ -12,9 +12,11 @@
 -#}
 
 {%- set window = var('risk_trend_window_days') %}
-{%- if window not in [90, 180, 365] %}
+{%- set feature_windows = var('feature_window_days') %}
+{%- if window not in feature_windows %}
     {{ exceptions.raise_compiler_error(
-        "The var risk_trend_window_days is " ~ window ~ "; use 90, 180 or 365."
+        "The var risk_trend_window_days is " ~ window ~ "; use one of feature_window_days, "
+        ~ feature_windows | join(', ') ~ "."
     ) }}
 {%- endif %}
 
@@ -29,6 +31,12 @@ features as (
 signal_weights as (
 
     select * from {{ ref('risk_signals') }}
+
+),
+
+risk_levels as (
+
+    select * from {{ ref('risk_levels') }}
 
 ),
 
@@ -92,7 +100,17 @@ signals as (
         ) }} as monetary_decline_signal,
         {{ unit_interval(
             'coalesce(return_rate, 0) / ' ~ var('risk_return_rate_ceiling')
-        ) }} as returns_signal
+        ) }} as returns_signal,
+        -- Whether a signal scored its gone-quiet branch above (nothing in
+        -- either window), which the explanations put in words rather than
+        -- as "0 against 0".
+        false as is_recency_quiet,
+        false as is_overdue_quiet,
+        facts.orders_prev_window <= 0
+        and facts.orders_last_window = 0 as is_frequency_decline_quiet,
+        facts.net_revenue_prev_window <= 0
+        and facts.net_revenue_last_window <= 0 as is_monetary_decline_quiet,
+        false as is_returns_quiet
     from facts
 
 ),
@@ -145,7 +163,9 @@ drivers as (
         {{ risk_driver_at(1, 'name') }} as top_risk_driver,
         {{ risk_driver_at(1, 'points') }} as top_risk_points,
         {{ risk_driver_at(2, 'name') }} as second_risk_driver,
-        {{ risk_driver_at(2, 'points') }} as second_risk_points
+        {{ risk_driver_at(2, 'points') }} as second_risk_points,
+        {{ risk_driver_at(1, 'is_quiet') }} as is_top_risk_driver_quiet,
+        {{ risk_driver_at(2, 'is_quiet') }} as is_second_risk_driver_quiet
     from ranked_drivers
 
 ),
@@ -164,6 +184,19 @@ leveled as (
 
 ),
 
+flagged as (
+
+    -- The one definition of "at risk", what revenue at risk adds up: the
+    -- levels flagged is_at_risk in seeds/risk_levels.csv.
+    select
+        leveled.*,
+        risk_levels.is_at_risk
+    from leveled
+    left join risk_levels
+        on leveled.risk_level = risk_levels.risk_level
+
+),
+
 final as (
 
     select
@@ -171,12 +204,13 @@ final as (
         as_of_date,
         risk_score,
         risk_level,
-        -- The one definition of "at risk": what revenue at risk adds up.
-        risk_level in ('high', 'critical') as is_at_risk,
+        is_at_risk,
         top_risk_driver,
         top_risk_points,
         second_risk_driver,
         second_risk_points,
+        is_top_risk_driver_quiet,
+        is_second_risk_driver_quiet,
         {%- for signal in risk_signals() %}
             {{ signal }}_signal,
             {{ signal }}_points,
@@ -191,7 +225,7 @@ final as (
         net_revenue_last_window,
         net_revenue_prev_window,
         return_rate
-    from leveled
+    from flagged
 
 )
 

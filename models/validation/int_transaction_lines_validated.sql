@@ -71,7 +71,9 @@ classified as (
         lines.*,
         case
             when lines.has_unbalanced_quote or not lines.is_well_formed then null
-            when starts_with(upper(lines.invoice_id), 'A') then 'adjustment'
+            when starts_with(
+                upper(lines.invoice_id), '{{ var('adjustment_invoice_prefix') | upper }}'
+            ) then 'adjustment'
             when
                 exact_non_product_codes.stock_code is not null
                 or list_bool_or(list_transform(
@@ -82,7 +84,9 @@ classified as (
                     )
                 ))
                 then 'non_product'
-            when starts_with(upper(lines.invoice_id), 'C') then 'return'
+            when starts_with(
+                upper(lines.invoice_id), '{{ var('return_invoice_prefix') | upper }}'
+            ) then 'return'
             else 'sale'
         end as transaction_type
     from lines
@@ -130,7 +134,9 @@ final as (
         line_key,
 
         -- strings
-        case when is_well_formed then coalesce(country, 'Unspecified') end as country,
+        case
+            when is_well_formed then coalesce(country, '{{ var('unknown_country') }}')
+        end as country,
         transaction_type,
         rejection_reason,
         {{ rejection_detail('rejection_reason') }} as rejection_detail,

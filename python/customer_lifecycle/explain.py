@@ -1,22 +1,29 @@
-"""One plain-English paragraph per customer, compiled to a single DuckDB SQL expression.
+"""One plain-English paragraph per customer, compiled to a single SQL expression.
 
-The wording lives here, as Python constants, so that pytest can check it; `explanation_sql`
-compiles it into one SQL expression that DuckDB evaluates for every row of
-`int_customer_explanation_facts`. The SQL is the only renderer: there is no Python per-row
-path to keep in step with it.
+The grammar lives here: the sentence templates, as Python constants that pytest checks, and
+`explanation_sql`, which compiles them into one SQL expression evaluated for every row of
+`int_customer_explanation_facts`. The words for each code do not: the facts model left-joins the
+label seeds (seeds/lifecycle_stages.csv, value_segments.csv, rfm_segments.csv, risk_levels.csv,
+risk_signals.csv, action_catalogue.csv) and carries their wording as columns, so renaming a label
+in a seed changes the paragraphs with no code change. A risk driver's phrase comes with
+`{placeholders}` in it, which the SQL fills at run time with nested `replace()` calls over the
+known placeholders (`DRIVER_PHRASE_FIELDS`); a or an is chosen in SQL from the word that follows.
+The SQL is the only renderer: there is no Python per-row path to keep in step with it.
 
 Templates use `{name}` placeholders. Each name is a fact formatted in SQL (see `_formatted_facts`)
-or a clause chosen by a CASE on a label (see `explanation_sql`). Number formats are the same
-everywhere: money with two decimals, thousands separators and the currency symbol; ROI, risk
-scores and points with two (as stored, so the points add up to the score); ratios and the
-return percentage with one; days, orders and customer shares as whole numbers.
-Every number is rounded as a DECIMAL (half away from zero) before it is formatted.
+or a clause chosen by a CASE (see `explanation_sql`). Number formats are the same everywhere:
+money with two decimals, thousands separators and the currency symbol; ROI, risk scores and
+points with two (as stored, so the points add up to the score); ratios and the return percentage
+with one; days, orders and customer shares as whole numbers. Every number is rounded as a DECIMAL
+(half away from zero) before it is formatted.
 
-Labels outside the closed sets below get a generic sentence that is still true (an unknown
-action is named by its `action_name`), never a NULL. Columns that the facts model may leave NULL
-(the mean gap of a one-time buyer, the return rate, the risk drivers and their points, the ROIs)
-are handled explicitly. Any other NULL is a broken fact and makes the whole paragraph NULL, so
-that a `not_null` test on the explanation fails loudly instead of a sentence going missing.
+A code with no row in its seed (the left join leaves its words NULL) gets a generic sentence
+that is still true (an unknown action is named by its `action_name`, an unknown RFM segment or
+risk level by its code), never a NULL. Columns that the facts model may leave NULL (the mean gap
+of a one-time buyer, the return rate, the risk drivers and their points, the ROIs, the words of
+an unknown code) are handled explicitly. Any other NULL is a broken fact and makes the whole
+paragraph NULL, so that a `not_null` test on the explanation fails loudly instead of a sentence
+going missing; that includes a fact that a driver's phrase names.
 """
 
 from __future__ import annotations
@@ -24,48 +31,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from string import Formatter
 
-# --- The closed label sets of the facts relation ----------------------------------------------
-
-LIFECYCLE_STAGES = ("new", "active", "cooling", "at_risk", "dormant")
-VALUE_SEGMENTS = ("vip", "high", "mid", "low")
-RISK_DRIVERS = ("recency", "overdue", "frequency_decline", "monetary_decline", "returns")
-ACTION_CODES = (
-    "onboarding_series",
-    "vip_personal_call",
-    "retention_call",
-    "winback_offer",
-    "reactivation_email",
-    "loyalty_reward",
-    "cross_sell_email",
-    "no_action",
-)
+# The decision reasons of int_customer_actions_decided; they have no seed, since each has its
+# own sentence below.
 DECISION_REASONS = (
     "first_matching_rule",
     "fallback_after_low_roi",
     "no_action_low_roi",
     "no_action_by_rule",
 )
-NO_ACTION = "no_action"
+# The lifecycle stage code (a key, not a word) whose timing also says when they first bought.
+NEW_CUSTOMER_STAGE = "new"
 
-# --- Wording ----------------------------------------------------------------------------------
+# --- Templates --------------------------------------------------------------------------------
 
 # Who: "Customer 13085 (Can't Lose Them) is an at-risk high-value customer: ..."
-STAGE_WORDS: dict[str, str] = {
-    "new": "new",
-    "active": "active",
-    "cooling": "cooling",
-    "at_risk": "at-risk",
-    "dormant": "dormant",
-}
-VALUE_WORDS: dict[str, str] = {
-    "vip": "VIP",
-    "high": "high-value",
-    "mid": "mid-value",
-    "low": "low-value",
-}
+PROFILE_VALUE = "{value_segment_label} customer"
 UNKNOWN_VALUE_SEGMENT = 'customer in value segment "{value_segment}"'
 UNKNOWN_LIFECYCLE_STAGE = ' at lifecycle stage "{lifecycle_stage}"'
-# The low segment is described from the bottom, every other segment from the top.
+# A customer below the median is described from the bottom, every other from the top.
 REVENUE_RANK_LOW = "bottom {bottom_share}%"
 REVENUE_RANK = "top {top_share}%"
 TIMING_ONE_TIME_BUYER = (
@@ -79,32 +62,24 @@ WHO = (
 )
 
 # Risk: the level, the score, and the one or two largest contributions with their numbers.
-# A driver phrase is a clause that follows "because".
-DRIVER_PHRASES: dict[str, str] = {
-    "recency": "it has been {recency} since their last purchase",
-    "overdue": "the time since their last purchase is {overdue_ratio} times {gap_kind}",
-    "frequency_decline": (
-        "they placed {orders_last_window} in the last {window} days"
-        " against {orders_prev_window} in the {window} before"
-    ),
-    "monetary_decline": (
-        "their net spend was {net_revenue_last_window} in the last {window} days"
-        " against {net_revenue_prev_window} before"
-    ),
-    "returns": "{return_percent}% of what they bought was returned",
-}
-# A decline with nothing in either window is a customer gone quiet; "0 against 0" would read
-# as no change, so these say what the signal saw.
-QUIET_DRIVER_PHRASES: dict[str, tuple[str, str]] = {
-    "frequency_decline": (
-        "orders_last_window = 0 and orders_prev_window = 0",
-        "they have placed no order in the last {both_windows} days",
-    ),
-    "monetary_decline": (
-        "net_revenue_last_window <= 0 and net_revenue_prev_window <= 0",
-        "they have spent nothing in the last {both_windows} days",
-    ),
-}
+# A driver phrase (seeds/risk_signals.csv) is a clause that follows "because"; these are the
+# placeholders it may use.
+DRIVER_PHRASE_FIELDS = (
+    "recency",
+    "tenure",
+    "expected_gap",
+    "overdue_ratio",
+    "gap_kind",
+    "orders",
+    "net_revenue",
+    "window",
+    "both_windows",
+    "orders_last_window",
+    "orders_prev_window",
+    "net_revenue_last_window",
+    "net_revenue_prev_window",
+    "return_percent",
+)
 UNKNOWN_DRIVER = 'the "{driver}" warning sign applies'
 GAP_KIND_ONE_TIME_BUYER = "the assumed gap"
 GAP_KIND = "their usual gap"
@@ -117,16 +92,9 @@ RISK_TWO_DRIVERS = (
     " ({top_points} points), and also because {second_driver} ({second_points} points)."
 )
 
-# Action: what is recommended and what it should return, or why nothing is.
-ACTION_PURPOSES: dict[str, str] = {
-    "onboarding_series": "to help a new customer settle in",
-    "vip_personal_call": "to keep a top customer close",
-    "retention_call": "to keep them from drifting away",
-    "winback_offer": "to win them back",
-    "reactivation_email": "to bring them back",
-    "loyalty_reward": "to thank them and keep them loyal",
-    "cross_sell_email": "to suggest more products they may like",
-}
+# Action: what is recommended and what it should return, or why nothing is. The purpose is the
+# catalogue's explanation_purpose, after a comma when there is one.
+PURPOSE = ", {action_purpose}"
 ACTION = (
     "{action_name} ({channel}){purpose}, at {unit_cost} for an expected benefit of"
     " {expected_benefit}{roi_clause}"
@@ -135,7 +103,8 @@ ROI_WITH_BAND = " (ROI {roi}, between {roi_low} and {roi_high} depending on resp
 ROI_WITHOUT_BAND = " (ROI {roi})"
 SHORTFALL = "ROI {first_rule_roi} is below the minimum {min_roi}"
 SHORTFALL_WITHOUT_ROI = "its ROI is below the minimum {min_roi}"
-# Keyed by decision_reason. A reason missing from a dict gets that dict's default.
+# Keyed by decision_reason. A reason missing from a dict gets that dict's default. "Without
+# action" is an action that contacts nobody (is_contact false in the catalogue).
 REASONS_WITH_ACTION: dict[str, str] = {
     "first_matching_rule": "Recommended: {action}.",
     "fallback_after_low_roi": (
@@ -226,9 +195,11 @@ def _formatted_facts(symbol: str) -> dict[str, str]:
     """The facts a template may name, each as SQL returning text."""
     return {
         "customer_id": "customer_id",
-        "rfm_segment": "rfm_segment",
+        # A code without a row in its seed is shown as the code.
+        "rfm_segment": "coalesce(rfm_segment_label, rfm_segment)",
         "lifecycle_stage": "lifecycle_stage",
         "value_segment": "value_segment",
+        "value_segment_label": "value_segment_label",
         "net_revenue": _money("net_revenue", symbol),
         "orders": _count("orders", "order"),
         "top_share": _share_percent("1 - net_revenue_percentile"),
@@ -244,12 +215,13 @@ def _formatted_facts(symbol: str) -> dict[str, str]:
         "net_revenue_last_window": _money("net_revenue_last_window", symbol),
         "net_revenue_prev_window": _money("net_revenue_prev_window", symbol),
         "return_percent": _decimal("return_rate * 100", 1),
-        "risk_level": "risk_level",
+        "risk_level": "coalesce(risk_level_label, risk_level)",
         # Two decimals, as stored: the points then visibly add up to the score.
         "risk_score": _decimal("risk_score", 2),
         "top_points": _decimal("top_risk_points", 2),
         "second_points": _decimal("second_risk_points", 2),
         "action_name": "action_name",
+        "action_purpose": "action_purpose",
         "channel": "channel",
         "unit_cost": _money("unit_cost", symbol),
         "expected_benefit": _money("expected_benefit", symbol),
@@ -263,46 +235,56 @@ def _formatted_facts(symbol: str) -> dict[str, str]:
 
 
 def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
+    """'a' or 'an' (SQL text) for the word in SQL `word`, by its first letter: an at-risk, a VIP."""
+    return (
+        f"case when lower(substr({word}, 1, 1)) in ('a', 'e', 'i', 'o', 'u') then 'an' else 'a' end"
+    )
 
 
 def _profile_sql(fields: Mapping[str, str]) -> str:
-    """'an at-risk high-value customer', with a generic but true phrase for unknown labels."""
-    stage_prefix = _case(
-        "lifecycle_stage",
-        {stage: sql_literal(f"{_article(word)} {word} ") for stage, word in STAGE_WORDS.items()},
+    """'an at-risk high-value customer', with a generic but true phrase for unknown codes."""
+    stage_prefix = (
+        "case when lifecycle_stage_label is not null"
+        f" then {_article('lifecycle_stage_label')} || ' ' || lifecycle_stage_label || ' '"
         # Unknown stage: the article belongs to the value word.
-        _case(
-            "value_segment",
-            {value: sql_literal(_article(word) + " ") for value, word in VALUE_WORDS.items()},
-            sql_literal("a "),
-        ),
+        f" when value_segment_label is not null then {_article('value_segment_label')} || ' '"
+        " else 'a ' end"
     )
-    value_noun = _case(
-        "value_segment",
-        {value: sql_literal(f"{word} customer") for value, word in VALUE_WORDS.items()},
-        _fill(UNKNOWN_VALUE_SEGMENT, fields),
+    value_noun = (
+        f"case when value_segment_label is not null then {_fill(PROFILE_VALUE, fields)}"
+        f" else {_fill(UNKNOWN_VALUE_SEGMENT, fields)} end"
     )
-    known_stages = ", ".join(sql_literal(stage) for stage in STAGE_WORDS)
     stage_suffix = (
-        f"case when lifecycle_stage in ({known_stages}) then ''"
+        "case when lifecycle_stage_label is not null then ''"
         f" else {_fill(UNKNOWN_LIFECYCLE_STAGE, fields)} end"
     )
-    return f"{stage_prefix} || {value_noun} || {stage_suffix}"
+    return f"({stage_prefix}) || ({value_noun}) || ({stage_suffix})"
 
 
-def _driver_sql(driver_column: str, fields: Mapping[str, str]) -> str:
-    """The 'because' clause for the driver named in `driver_column`."""
-    phrases = {driver: _fill(phrase, fields) for driver, phrase in DRIVER_PHRASES.items()}
-    for driver, (condition, quiet_phrase) in QUIET_DRIVER_PHRASES.items():
-        phrases[driver] = (
-            f"case when {condition} then {_fill(quiet_phrase, fields)} else {phrases[driver]} end"
+def _driver_sql(driver: str, phrase: str, fields: Mapping[str, str]) -> str:
+    """The 'because' clause: the seed's phrase in column `phrase` with its placeholders filled.
+
+    Each known placeholder is replaced at run time, so a phrase edited in the seed needs no code
+    change. A fact that the phrase names and that is NULL makes the clause NULL (a broken fact);
+    a NULL fact that it does not name is left alone. A driver with no seed row (a NULL phrase)
+    is named by its code.
+    """
+    filled = phrase
+    for name in DRIVER_PHRASE_FIELDS:
+        token = sql_literal("{" + name + "}")
+        filled = (
+            f"replace({filled}, {token},"
+            f" coalesce({fields[name]}, case when instr({phrase}, {token}) > 0 then null else ''"
+            " end))"
         )
-    return _case(driver_column, phrases, _fill(UNKNOWN_DRIVER, {"driver": driver_column}))
+    return (
+        f"case when {phrase} is null then {_fill(UNKNOWN_DRIVER, {'driver': driver})}"
+        f" else {filled} end"
+    )
 
 
 def explanation_sql(currency_symbol: str = "£") -> str:
-    """One DuckDB SQL expression: the explanation paragraph (VARCHAR) of a facts row.
+    """One SQL expression: the explanation paragraph (VARCHAR) of a facts row.
 
     It reads the columns of `int_customer_explanation_facts` by name, has no subquery, and can be
     used in any select list over that relation.
@@ -310,24 +292,23 @@ def explanation_sql(currency_symbol: str = "£") -> str:
     fields: dict[str, str] = _formatted_facts(sql_literal(currency_symbol))
     fields["profile"] = _profile_sql(fields)
     fields["revenue_rank"] = (
-        f"case when value_segment = 'low' then {_fill(REVENUE_RANK_LOW, fields)}"
+        f"case when net_revenue_percentile < 0.5 then {_fill(REVENUE_RANK_LOW, fields)}"
         f" else {_fill(REVENUE_RANK, fields)} end"
     )
     fields["timing"] = (
         f"case when is_one_time_buyer then {_fill(TIMING_ONE_TIME_BUYER, fields)}"
-        f" when lifecycle_stage = 'new' then {_fill(TIMING_NEW, fields)}"
+        f" when lifecycle_stage = {sql_literal(NEW_CUSTOMER_STAGE)}"
+        f" then {_fill(TIMING_NEW, fields)}"
         f" else {_fill(TIMING, fields)} end"
     )
     fields["gap_kind"] = (
         f"case when is_one_time_buyer then {sql_literal(GAP_KIND_ONE_TIME_BUYER)}"
         f" else {sql_literal(GAP_KIND)} end"
     )
-    fields["top_driver"] = _driver_sql("top_risk_driver", fields)
-    fields["second_driver"] = _driver_sql("second_risk_driver", fields)
-    fields["purpose"] = _case(
-        "action_code",
-        {code: sql_literal(", " + purpose) for code, purpose in ACTION_PURPOSES.items()},
-        "''",
+    fields["top_driver"] = _driver_sql("top_risk_driver", "top_risk_driver_phrase", fields)
+    fields["second_driver"] = _driver_sql("second_risk_driver", "second_risk_driver_phrase", fields)
+    fields["purpose"] = (
+        f"case when coalesce(action_purpose, '') = '' then '' else {_fill(PURPOSE, fields)} end"
     )
     fields["roi_clause"] = (
         "case when roi is null then ''"
@@ -357,12 +338,11 @@ def explanation_sql(currency_symbol: str = "£") -> str:
         {reason: _fill(text, fields) for reason, text in REASONS_WITHOUT_ACTION.items()},
         _fill(REASON_WITHOUT_ACTION_DEFAULT, fields),
     )
-    action = (
-        f"case when action_code = {sql_literal(NO_ACTION)} then {without_action}"
-        f" else {with_action} end"
-    )
+    # An action missing from the catalogue (is_contact NULL) is described as an action.
+    contacts = "coalesce(is_contact, true)"
+    action = f"case when not {contacts} then {without_action} else {with_action} end"
     budget = (
-        f"case when coalesce(action_code, '') <> {sql_literal(NO_ACTION)}"
-        f" and is_in_budget = false then {sql_literal(' ' + NOT_IN_BUDGET)} else '' end"
+        f"case when {contacts} and is_in_budget = false then {sql_literal(' ' + NOT_IN_BUDGET)}"
+        " else '' end"
     )
     return f"(({who}) || ' ' || ({risk}) || ' ' || ({action}) || ({budget}))"

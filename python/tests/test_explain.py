@@ -2,40 +2,95 @@
 
 Every expected text below was written by hand from the facts of its row, never copied from the
 output. The rows are built in DuckDB with the column types of int_customer_explanation_facts.
+The words for each code are label rows that this module writes (`LABELS`, in the shape of the
+label seeds), so the templates are tested apart from the shipped wording; the tests that are about
+the shipped seeds read them from seeds/.
 """
 
 from __future__ import annotations
 
+import csv
 import re
+import shutil
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
 from customer_lifecycle.explain import (
-    ACTION_CODES,
-    ACTION_PURPOSES,
     DECISION_REASONS,
-    DRIVER_PHRASES,
-    LIFECYCLE_STAGES,
-    NO_ACTION,
+    DRIVER_PHRASE_FIELDS,
     REASONS_WITH_ACTION,
     REASONS_WITHOUT_ACTION,
-    RISK_DRIVERS,
-    STAGE_WORDS,
-    VALUE_SEGMENTS,
-    VALUE_WORDS,
     explanation_sql,
 )
+from customer_lifecycle.paths import PROJECT_ROOT
+
+SEEDS = PROJECT_ROOT / "seeds"
+
+# The test's own label rows, one dict per label seed: code -> the words the facts model joins
+# from it (for risk signals, the phrase and the phrase when the customer has gone quiet).
+Labels = dict[str, dict[str, Any]]
+LABELS: Labels = {
+    "lifecycle_stage": {
+        "new": "new",
+        "active": "active",
+        "cooling": "cooling",
+        "at_risk": "at-risk",
+        "dormant": "dormant",
+    },
+    "value_segment": {"vip": "VIP", "high": "high-value", "mid": "mid-value", "low": "low-value"},
+    "rfm_segment": {
+        "champions": "Champions",
+        "loyal_customers": "Loyal Customers",
+        "potential_loyalist": "Potential Loyalist",
+        "new_customers": "New Customers",
+        "need_attention": "Need Attention",
+        "about_to_sleep": "About To Sleep",
+        "cant_lose_them": "Can't Lose Them",
+        "hibernating": "Hibernating",
+        "lost": "Lost",
+    },
+    "risk_level": {"low": "low", "medium": "medium", "high": "high", "critical": "critical"},
+    "risk_signal": {
+        "recency": ("it has been {recency} since their last purchase", None),
+        "overdue": ("the time since their last purchase is {overdue_ratio} times {gap_kind}", None),
+        "frequency_decline": (
+            "they placed {orders_last_window} in the last {window} days"
+            " against {orders_prev_window} in the {window} before",
+            "they have placed no order in the last {both_windows} days",
+        ),
+        "monetary_decline": (
+            "their net spend was {net_revenue_last_window} in the last {window} days"
+            " against {net_revenue_prev_window} before",
+            "they have spent nothing in the last {both_windows} days",
+        ),
+        "returns": ("{return_percent}% of what they bought was returned", None),
+    },
+    "action": {
+        "onboarding_series": "to help a new customer settle in",
+        "vip_personal_call": "to keep a top customer close",
+        "retention_call": "to keep them from drifting away",
+        "winback_offer": "to win them back",
+        "reactivation_email": "to bring them back",
+        "loyalty_reward": "to thank them and keep them loyal",
+        "cross_sell_email": "to suggest more products they may like",
+        "no_action": None,
+    },
+}
 
 # The columns of int_customer_explanation_facts and their DuckDB types.
 FACT_COLUMNS: dict[str, str] = {
     "customer_id": "varchar",
     "as_of_date": "date",
     "lifecycle_stage": "varchar",
+    "lifecycle_stage_label": "varchar",
     "value_segment": "varchar",
+    "value_segment_label": "varchar",
     "rfm_segment": "varchar",
+    "rfm_segment_label": "varchar",
     "recency_days": "bigint",
     "tenure_days": "bigint",
     "mean_days_between_purchases": "decimal(9,2)",
@@ -53,13 +108,18 @@ FACT_COLUMNS: dict[str, str] = {
     "return_rate": "decimal(9,4)",
     "risk_score": "decimal(6,2)",
     "risk_level": "varchar",
+    "risk_level_label": "varchar",
     "top_risk_driver": "varchar",
     "top_risk_points": "decimal(6,2)",
+    "top_risk_driver_phrase": "varchar",
     "second_risk_driver": "varchar",
     "second_risk_points": "decimal(6,2)",
+    "second_risk_driver_phrase": "varchar",
     "action_code": "varchar",
     "action_name": "varchar",
     "channel": "varchar",
+    "is_contact": "boolean",
+    "action_purpose": "varchar",
     "unit_cost": "decimal(10,2)",
     "expected_uplift": "decimal(6,4)",
     "value_at_stake": "decimal(18,2)",
@@ -83,7 +143,7 @@ BASE: dict[str, Any] = {
     "as_of_date": "2011-12-10",
     "lifecycle_stage": "at_risk",
     "value_segment": "high",
-    "rfm_segment": "Can't Lose Them",
+    "rfm_segment": "cant_lose_them",
     "recency_days": 214,
     "tenure_days": 700,
     "mean_days_between_purchases": "32.00",
@@ -108,6 +168,7 @@ BASE: dict[str, Any] = {
     "action_code": "retention_call",
     "action_name": "Retention call",
     "channel": "phone",
+    "is_contact": True,
     "unit_cost": "12.00",
     "expected_uplift": "0.1000",
     "value_at_stake": "842.00",
@@ -128,6 +189,7 @@ NO_ACTION_FACTS: dict[str, Any] = {
     "action_code": "no_action",
     "action_name": "No action",
     "channel": "none",
+    "is_contact": False,
     "unit_cost": "0.00",
     "expected_uplift": "0.0000",
     "expected_benefit": "0.00",
@@ -166,7 +228,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
             "customer_id": "20001",
             "lifecycle_stage": "new",
             "value_segment": "low",
-            "rfm_segment": "New Customers",
+            "rfm_segment": "new_customers",
             "recency_days": 30,
             "tenure_days": 30,
             "mean_days_between_purchases": None,
@@ -257,7 +319,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
             "customer_id": "14911",
             "lifecycle_stage": "active",
             "value_segment": "vip",
-            "rfm_segment": "Champions",
+            "rfm_segment": "champions",
             "recency_days": 5,
             "tenure_days": 380,
             "mean_days_between_purchases": "7.25",
@@ -307,7 +369,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
             "customer_id": "15000",
             "lifecycle_stage": "cooling",
             "value_segment": "mid",
-            "rfm_segment": "Need Attention",
+            "rfm_segment": "need_attention",
             "recency_days": 120,
             "tenure_days": 500,
             "mean_days_between_purchases": "45.50",
@@ -355,7 +417,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
             "customer_id": "16000",
             "lifecycle_stage": "new",
             "value_segment": "high",
-            "rfm_segment": "Potential Loyalist",
+            "rfm_segment": "potential_loyalist",
             "recency_days": 10,
             "tenure_days": 80,
             "mean_days_between_purchases": "35.00",
@@ -398,7 +460,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
         {
             "customer_id": "17000",
             "value_segment": "low",
-            "rfm_segment": "Hibernating",
+            "rfm_segment": "hibernating",
             "recency_days": 200,
             "tenure_days": 600,
             "mean_days_between_purchases": "1.00",
@@ -441,7 +503,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
             "customer_id": "18000",
             "lifecycle_stage": "active",
             "value_segment": "mid",
-            "rfm_segment": "Loyal Customers",
+            "rfm_segment": "loyal_customers",
             "recency_days": 1,
             "tenure_days": 365,
             "mean_days_between_purchases": "20.00",
@@ -469,7 +531,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
             "customer_id": "19000",
             "lifecycle_stage": "dormant",
             "value_segment": "low",
-            "rfm_segment": "Lost",
+            "rfm_segment": "lost",
             "recency_days": 1500,
             "tenure_days": 1800,
             "mean_days_between_purchases": "100.00",
@@ -506,7 +568,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
             "customer_id": "19500",
             "lifecycle_stage": "cooling",
             "value_segment": "low",
-            "rfm_segment": "About To Sleep",
+            "rfm_segment": "about_to_sleep",
             "recency_days": 150,
             "tenure_days": 400,
             "mean_days_between_purchases": "60.00",
@@ -542,7 +604,7 @@ UNKNOWN_LABELS: list[tuple[dict[str, Any], str]] = [
             "customer_id": "U1",
             "lifecycle_stage": "lapsed",
             "value_segment": "gold",
-            "rfm_segment": "Champions",
+            "rfm_segment": "champions",
             "recency_days": 50,
             "tenure_days": 300,
             "mean_days_between_purchases": "25.00",
@@ -636,10 +698,67 @@ def _literal(value: Any, column_type: str) -> str:
     return "'" + str(value).replace("'", "''") + f"'::{column_type}"
 
 
-def _row(changes: dict[str, Any]) -> dict[str, Any]:
+# A facts column holding a code -> (its label set in LABELS, the facts column of its words).
+CODE_WORDS: dict[str, tuple[str, str]] = {
+    "lifecycle_stage": ("lifecycle_stage", "lifecycle_stage_label"),
+    "value_segment": ("value_segment", "value_segment_label"),
+    "rfm_segment": ("rfm_segment", "rfm_segment_label"),
+    "risk_level": ("risk_level", "risk_level_label"),
+    "action_code": ("action", "action_purpose"),
+}
+
+
+def _labelled(row: dict[str, Any], labels: Labels, quiet: tuple[str, ...]) -> dict[str, Any]:
+    """`row` with the words the facts model left-joins for its codes (None for a code not there).
+
+    `quiet` names the drivers ("top", "second") that scored a customer gone quiet, whose phrase
+    is then the quiet one when the signal has one.
+    """
+    words = dict(row)
+    for code_column, (label_set, word_column) in CODE_WORDS.items():
+        words[word_column] = labels[label_set].get(row[code_column])
+    for place in ("top", "second"):
+        phrases = labels["risk_signal"].get(row[f"{place}_risk_driver"])
+        phrase = None
+        if phrases is not None:
+            phrase = phrases[1] if place in quiet and phrases[1] else phrases[0]
+        words[f"{place}_risk_driver_phrase"] = phrase
+    return words
+
+
+def _row(
+    changes: dict[str, Any], labels: Labels = LABELS, quiet: tuple[str, ...] = ()
+) -> dict[str, Any]:
     unknown = set(changes) - set(FACT_COLUMNS)
     assert not unknown, f"not a facts column: {unknown}"
-    return {**BASE, **changes}
+    return _labelled({**BASE, **changes}, labels, quiet)
+
+
+def _seed_rows(directory: Path, name: str) -> list[dict[str, str]]:
+    with (directory / f"{name}.csv").open(newline="", encoding="utf-8") as seed:
+        return list(csv.DictReader(seed))
+
+
+def _seed_labels(directory: Path) -> Labels:
+    """The label seeds in `directory`, read into the shape of LABELS as the facts model joins them."""
+
+    def words(name: str, code: str, column: str) -> dict[str, str | None]:
+        return {row[code]: row[column] or None for row in _seed_rows(directory, name)}
+
+    return {
+        "lifecycle_stage": words("lifecycle_stages", "lifecycle_stage", "explanation_label"),
+        "value_segment": words("value_segments", "value_segment", "explanation_label"),
+        "rfm_segment": words("rfm_segments", "rfm_segment", "display_label"),
+        "risk_level": words("risk_levels", "risk_level", "explanation_label"),
+        "risk_signal": {
+            row["risk_signal"]: (
+                row["explanation_phrase"],
+                row["explanation_phrase_when_quiet"] or None,
+            )
+            for row in _seed_rows(directory, "risk_signals")
+        },
+        "action": words("action_catalogue", "action_code", "explanation_purpose"),
+    }
 
 
 def _facts_table(connection: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
@@ -679,22 +798,46 @@ def test_golden_paragraph(rendered: dict[str, str | None], row: dict[str, Any], 
     assert rendered[row["customer_id"]] == expected
 
 
-def test_golden_rows_cover_every_label():
-    """The hand-written cases keep covering every action, reason and driver in both places."""
-    assert {row["action_code"] for row in GOLDEN_ROWS} == set(ACTION_CODES)
+def _seed_codes(name: str, code: str) -> set[str]:
+    return {row[code] for row in _seed_rows(SEEDS, name)}
+
+
+def test_golden_rows_cover_every_code_of_the_seeds():
+    """The hand-written cases keep covering every action, reason, driver, stage and segment."""
+    # not_yet_customer is a stage of segment_migration only; `none` is no signal at all.
+    stages = _seed_codes("lifecycle_stages", "lifecycle_stage") - {"not_yet_customer"}
+    drivers = _seed_codes("risk_signals", "risk_signal") - {"none"}
+    assert {row["action_code"] for row in GOLDEN_ROWS} == _seed_codes(
+        "action_catalogue", "action_code"
+    )
     assert {row["decision_reason"] for row in GOLDEN_ROWS} >= set(DECISION_REASONS)
-    assert {row["top_risk_driver"] for row in GOLDEN_ROWS} - {None} == set(RISK_DRIVERS)
-    assert {row["second_risk_driver"] for row in GOLDEN_ROWS} - {None} == set(RISK_DRIVERS)
-    assert {row["lifecycle_stage"] for row in GOLDEN_ROWS} == set(LIFECYCLE_STAGES)
-    assert {row["value_segment"] for row in GOLDEN_ROWS} == set(VALUE_SEGMENTS)
+    assert {row["top_risk_driver"] for row in GOLDEN_ROWS} - {None} == drivers
+    assert {row["second_risk_driver"] for row in GOLDEN_ROWS} - {None} == drivers
+    assert {row["lifecycle_stage"] for row in GOLDEN_ROWS} == stages
+    assert {row["value_segment"] for row in GOLDEN_ROWS} == _seed_codes(
+        "value_segments", "value_segment"
+    )
 
 
-def test_every_label_has_wording():
-    assert set(DRIVER_PHRASES) == set(RISK_DRIVERS)
-    assert set(ACTION_PURPOSES) == set(ACTION_CODES) - {NO_ACTION}
+def test_every_decision_reason_has_a_sentence():
     assert set(DECISION_REASONS) <= set(REASONS_WITH_ACTION) | set(REASONS_WITHOUT_ACTION)
-    assert set(STAGE_WORDS) == set(LIFECYCLE_STAGES)
-    assert set(VALUE_WORDS) == set(VALUE_SEGMENTS)
+
+
+def test_the_shipped_seeds_give_every_code_its_words():
+    """Each code the explanations name has words in its seed, and a phrase names known facts."""
+    labels = _seed_labels(SEEDS)
+    for label_set in ("lifecycle_stage", "value_segment", "rfm_segment", "risk_level"):
+        assert all(labels[label_set].values()), label_set
+    contact = {
+        row["action_code"]
+        for row in _seed_rows(SEEDS, "action_catalogue")
+        if row["is_contact"] == "true"
+    }
+    assert contact and all(labels["action"][code] for code in contact)
+    for signal, phrases in labels["risk_signal"].items():
+        for phrase in filter(None, phrases):
+            named = set(re.findall(r"\{(\w+)\}", phrase))
+            assert named <= set(DRIVER_PHRASE_FIELDS), (signal, named)
 
 
 def test_no_paragraph_is_null_or_empty(rendered: dict[str, str | None]):
@@ -747,9 +890,20 @@ def test_expression_is_one_scalar_expression():
     assert "python" not in code.lower()
 
 
+def _sql_list(values: Any) -> str:
+    return (
+        "["
+        + ", ".join("null" if value is None else _literal(value, "varchar") for value in values)
+        + "]"
+    )
+
+
 def test_renders_200k_generated_rows():
     """Speed shape, not a timing: 200,000 synthetic customers render in one statement."""
     rows = 200_000
+    stages, values = LABELS["lifecycle_stage"], LABELS["value_segment"]
+    levels, signals, actions = LABELS["risk_level"], LABELS["risk_signal"], LABELS["action"]
+    phrases = [phrase for phrase, _ in signals.values()]
     with duckdb.connect() as connection:
         connection.execute(
             f"""
@@ -757,9 +911,12 @@ def test_renders_200k_generated_rows():
             select
                 i::varchar as customer_id,
                 date '2011-12-10' as as_of_date,
-                ['new', 'active', 'cooling', 'at_risk', 'dormant'][1 + i % 5] as lifecycle_stage,
-                ['vip', 'high', 'mid', 'low'][1 + i % 4] as value_segment,
-                'Champions' as rfm_segment,
+                {_sql_list(stages)}[1 + i % 5] as lifecycle_stage,
+                {_sql_list(stages.values())}[1 + i % 5] as lifecycle_stage_label,
+                {_sql_list(values)}[1 + i % 4] as value_segment,
+                {_sql_list(values.values())}[1 + i % 4] as value_segment_label,
+                'champions' as rfm_segment,
+                'Champions' as rfm_segment_label,
                 (1 + i % 700)::bigint as recency_days,
                 (1 + i % 900)::bigint as tenure_days,
                 case when i % 7 = 0 then null else 1 + i % 60 end::decimal(9,2)
@@ -779,22 +936,25 @@ def test_renders_200k_generated_rows():
                 (i % 1300 * 1.3)::decimal(18,2) as net_revenue_prev_window,
                 (i % 50 / 100)::decimal(9,4) as return_rate,
                 (i % 100)::decimal(6,2) as risk_score,
-                ['low', 'medium', 'high', 'critical'][1 + i % 4] as risk_level,
+                {_sql_list(levels)}[1 + i % 4] as risk_level,
+                {_sql_list(levels.values())}[1 + i % 4] as risk_level_label,
                 case when i % 6 = 5 then null
-                    else ['recency', 'overdue', 'frequency_decline', 'monetary_decline',
-                          'returns'][1 + i % 5] end as top_risk_driver,
+                    else {_sql_list(signals)}[1 + i % 5] end as top_risk_driver,
                 case when i % 6 = 5 then null else 1 + i % 40 end::decimal(6,2)
                     as top_risk_points,
+                case when i % 6 = 5 then null
+                    else {_sql_list(phrases)}[1 + i % 5] end as top_risk_driver_phrase,
                 case when i % 3 = 0 or i % 6 = 5 then null
-                    else ['recency', 'overdue', 'frequency_decline', 'monetary_decline',
-                          'returns'][1 + (i + 2) % 5] end as second_risk_driver,
+                    else {_sql_list(signals)}[1 + (i + 2) % 5] end as second_risk_driver,
                 case when i % 3 = 0 or i % 6 = 5 then null else i % 20 end::decimal(6,2)
                     as second_risk_points,
-                ['onboarding_series', 'vip_personal_call', 'retention_call', 'winback_offer',
-                 'reactivation_email', 'loyalty_reward', 'cross_sell_email',
-                 'no_action'][1 + i % 8] as action_code,
+                case when i % 3 = 0 or i % 6 = 5 then null
+                    else {_sql_list(phrases)}[1 + (i + 2) % 5] end as second_risk_driver_phrase,
+                {_sql_list(actions)}[1 + i % 8] as action_code,
                 'An action' as action_name,
                 'email' as channel,
+                i % 8 <> 7 as is_contact,
+                {_sql_list(actions.values())}[1 + i % 8] as action_purpose,
                 1.50::decimal(10,2) as unit_cost,
                 0.0500::decimal(6,4) as expected_uplift,
                 100.00::decimal(18,2) as value_at_stake,
@@ -841,7 +1001,8 @@ def test_a_customer_gone_quiet_is_not_described_as_zero_against_zero():
                     "orders_prev_window": 0,
                     "net_revenue_last_window": "0.00",
                     "net_revenue_prev_window": "0.00",
-                }
+                },
+                quiet=("top", "second"),
             )
         ]
     )["quiet"]
@@ -851,3 +1012,63 @@ def test_a_customer_gone_quiet_is_not_described_as_zero_against_zero():
         " because they have spent nothing in the last 360 days (20.00 points)." in rendered
     )
     assert "against 0" not in rendered
+
+
+def test_an_rfm_segment_or_risk_level_without_a_seed_row_is_named_by_its_code():
+    text = _render([_row({"rfm_segment": "sleepers", "risk_level": "severe"})])["13085"]
+    assert text is not None
+    assert text.startswith("Customer 13085 (sleepers) is an at-risk high-value customer:")
+    assert "Risk is severe (score 72.50 of 100), mainly because" in text
+
+
+def test_renaming_labels_in_the_seeds_changes_the_paragraph_with_no_code_change(tmp_path: Path):
+    """The words come from the seed rows: edit them and the same code renders new words."""
+    shutil.copytree(SEEDS, tmp_path, dirs_exist_ok=True)
+    renames = {
+        # seed: (code column, code, word column, new word)
+        "lifecycle_stages": ("lifecycle_stage", "at_risk", "explanation_label", "slipping"),
+        "rfm_segments": ("rfm_segment", "cant_lose_them", "display_label", "Too Good To Lose"),
+        "action_catalogue": (
+            "action_code",
+            "retention_call",
+            "explanation_purpose",
+            "to ask what went wrong",
+        ),
+        "risk_signals": (
+            "risk_signal",
+            "overdue",
+            "explanation_phrase",
+            "they are {overdue_ratio} times past {gap_kind}",
+        ),
+    }
+    for seed, (code_column, code, word_column, word) in renames.items():
+        rows = _seed_rows(tmp_path, seed)
+        for row in rows:
+            if row[code_column] == code:
+                row[word_column] = word
+        with (tmp_path / f"{seed}.csv").open("w", newline="", encoding="utf-8") as edited:
+            writer = csv.DictWriter(edited, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+    shipped = _render([_row({}, _seed_labels(SEEDS))])["13085"]
+    renamed = _render([_row({}, _seed_labels(tmp_path))])["13085"]
+
+    assert shipped is not None and renamed is not None
+    assert renamed.startswith("Customer 13085 (Too Good To Lose) is a slipping high-value customer")
+    assert "mainly because they are 6.7 times past their usual gap (40.00 points)" in renamed
+    assert "Retention call (phone), to ask what went wrong, at £12.00" in renamed
+    for old in ("Can't Lose Them", "at-risk", "drifting away", "the time since their last"):
+        assert old in shipped
+        assert old not in renamed
+
+
+def test_a_null_fact_is_broken_only_where_a_driver_phrase_names_it():
+    """The phrase's placeholders are filled at run time: a NULL it names nulls the paragraph."""
+    named = _row({"top_risk_driver": "returns", "return_rate": None})
+    unnamed = _row({"customer_id": "other", "return_rate": None})
+    base_text = GOLDEN[0][1]  # the hand-written paragraph of BASE, whose drivers name no return
+    assert _render([named, unnamed]) == {
+        "13085": None,
+        "other": base_text.replace("13085", "other", 1),
+    }
