@@ -96,7 +96,7 @@ RISK_TWO_DRIVERS = (
 # catalogue's explanation_purpose, after a comma when there is one.
 PURPOSE = ", {action_purpose}"
 ACTION = (
-    "{action_name} ({channel}){purpose}, at {unit_cost} for an expected benefit of"
+    "{action_name} ({channel}){purpose}, at {unit_cost} for an expected margin of"
     " {expected_benefit}{roi_clause}"
 )
 ROI_WITH_BAND = " (ROI {roi}, between {roi_low} and {roi_high} depending on response)"

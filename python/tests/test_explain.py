@@ -219,7 +219,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
         " placed 2 orders in the last 180 days against 10 in the 180 before (20.00 points)."
         " Personal call from the account manager would not pay back enough (ROI -0.40 is below"
         " the minimum 0.00), so the recommendation is Retention call (phone), to keep them from"
-        " drifting away, at £12.00 for an expected benefit of £84.20 (ROI 6.02, between 2.51 and"
+        " drifting away, at £12.00 for an expected margin of £84.20 (ROI 6.02, between 2.51 and"
         " 9.53 depending on response). It did not fit this campaign's budget.",
     ),
     (
@@ -262,7 +262,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
         " 1 order (bottom 30% of customers), one purchase day only, 30 days ago (no usual gap"
         " yet, so a gap of 90 days is assumed). Risk is low (score 0.00 of 100), with no warning"
         " sign. Recommended: Welcome email series (email), to help a new customer settle in, at"
-        " £0.50 for an expected benefit of £3.15 (ROI 5.30, between 2.00 and 8.60 depending on"
+        " £0.50 for an expected margin of £3.15 (ROI 5.30, between 2.00 and 8.60 depending on"
         " response).",
     ),
     (
@@ -309,7 +309,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
         " so a gap of 90 days is assumed). Risk is high (score 65.00 of 100), mainly because it"
         " has been 400 days since their last purchase (35.00 points), and also because the time"
         " since their last purchase is 4.4 times the assumed gap (30.00 points). Recommended:"
-        " Win-back offer (mail), to win them back, at £2.75 for an expected benefit of £1,234.50"
+        " Win-back offer (mail), to win them back, at £2.75 for an expected margin of £1,234.50"
         " (ROI 447.91, between 120.25 and 1,010.10 depending on response).",
     ),
     (
@@ -360,7 +360,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
         " in the last 90 days against £25,000.00 before (18.00 points), and also because 12.5% of"
         " what they bought was returned (12.00 points). Recommended: Personal call from the"
         " account manager (phone), to keep a top customer close, at £25.00 for an expected"
-        " benefit of £3,703.70 (ROI 147.15, between 40.00 and 260.50 depending on response).",
+        " margin of £3,703.70 (ROI 147.15, between 40.00 and 260.50 depending on response).",
     ),
     (
         # Frequency decline (one order), then monetary decline; decimals rounded half away
@@ -409,7 +409,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
         " last 180 days against 5 in the 180 before (22.50 points), and also because their net"
         " spend was £60.00 in the last 180 days against £400.00 before (18.75 points)."
         " Recommended: Loyalty voucher (email), to thank them and keep them loyal, at £5.00 for"
-        " an expected benefit of £9.50 (ROI 0.90).",
+        " an expected margin of £9.50 (ROI 0.90).",
     ),
     (
         # A new repeat buyer: returns, then recency.
@@ -452,7 +452,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
         " against a usual gap of 35 days. Risk is low (score 21.50 of 100), mainly because 31.0% of"
         " what they bought was returned (20.00 points), and also because it has been 10 days since"
         " their last purchase (1.50 points). Recommended: Cross-sell email (email), to suggest more"
-        " products they may like, at £0.20 for an expected benefit of £4.00 (ROI 19.00, between"
+        " products they may like, at £0.20 for an expected margin of £4.00 (ROI 19.00, between"
         " 9.00 and 29.00 depending on response).",
     ),
     (
@@ -494,7 +494,7 @@ GOLDEN: list[tuple[dict[str, Any], str]] = [
         " 2 orders (bottom 5% of customers), last purchase 200 days ago against a usual gap of"
         " 1 day. Risk is medium (score 30.00 of 100), because it has been 200 days since their"
         " last purchase (30.00 points). Recommended: Reactivation email (email), to bring them"
-        " back, at £0.40 for an expected benefit of £0.30 (ROI -0.25, between -0.60 and 0.10"
+        " back, at £0.40 for an expected margin of £0.30 (ROI -0.25, between -0.60 and 0.10"
         " depending on response).",
     ),
     (
@@ -633,7 +633,7 @@ UNKNOWN_LABELS: list[tuple[dict[str, Any], str]] = [
         ' "lapsed": £600.00 net revenue over 12 orders (top 45% of customers), last purchase'
         " 50 days ago against a usual gap of 25 days. Risk is low (score 12.00 of 100), because"
         ' the "web_visits" warning sign applies (12.00 points). Recommended: Text message nudge'
-        " (sms), at £0.10 for an expected benefit of £0.90 (ROI 8.00). It did not fit this"
+        " (sms), at £0.10 for an expected margin of £0.90 (ROI 8.00). It did not fit this"
         " campaign's budget.",
     ),
     (
@@ -680,7 +680,7 @@ UNKNOWN_LABELS: list[tuple[dict[str, Any], str]] = [
         " placed 2 orders in the last 180 days against 10 in the 180 before (20.00 points)."
         " Personal call from the account manager would not pay back enough (its ROI is below the"
         " minimum 0.10), so the recommendation is Win-back offer (mail), to win them back, at"
-        " £2.75 for an expected benefit of £30.00 (ROI 9.91, between 4.00 and 15.50 depending on"
+        " £2.75 for an expected margin of £30.00 (ROI 9.91, between 4.00 and 15.50 depending on"
         " response).",
     ),
 ]
@@ -865,7 +865,7 @@ def test_currency_symbol():
         " revenue over 2 orders (bottom 5% of customers), last purchase 200 days ago against a"
         " usual gap of 1 day. Risk is medium (score 30.00 of 100), because it has been 200 days"
         " since their last purchase (30.00 points). Recommended: Reactivation email (email), to"
-        " bring them back, at $0.40 for an expected benefit of $0.30 (ROI -0.25, between -0.60"
+        " bring them back, at $0.40 for an expected margin of $0.30 (ROI -0.25, between -0.60"
         " and 0.10 depending on response)."
     }
 
