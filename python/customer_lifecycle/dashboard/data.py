@@ -13,7 +13,8 @@
   (models/marts/_marts__exposures.yml). Every number is a filtered `sum()` of a mart's additive
   measures (segment_metrics, risk_score_distribution, rule_backtest, action_plan), or a mart's
   own rows; a ratio is the division of two such sums, in Python (`_ratio`). No other aggregate,
-  expression or metric formula is written here: tests/test_dashboard_sql.py scans this module.
+  expression or metric formula is written here: python/tests/test_dashboard_sql.py scans
+  this module.
 """
 
 from __future__ import annotations
