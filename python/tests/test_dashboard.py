@@ -1,9 +1,12 @@
 """The dashboard, run headless with Streamlit's AppTest against warehouses the tests write.
 
 `write_test_warehouse` writes a tiny DuckDB file by hand: schema `marts` with the tables the
-dashboard reads, their columns and types taken from docs/data_dictionary.md (the marts'
-contracts), and six customers over three snapshots. The expected numbers below are written
-out from those rows, so a page that computes instead of reading shows up as a failure.
+dashboard reads, their columns and types taken from models/marts/_marts__models.yml (the
+marts' contracts), and six customers over three snapshots. The reporting marts
+(segment_metrics, risk_score_distribution) get one row per customer and snapshot, written
+from the same customer rows; display_labels gets hand-made labels. The expected numbers
+below are written out from those rows, so a page that computes instead of reading shows up
+as a failure.
 
 The rows have the shape a build gives: customer_snapshot_history holds every snapshot of the
 build, its own as-of date (CURRENT, whose rows equal customer_360's) included; a customer of one
@@ -18,7 +21,6 @@ import base64
 import datetime as dt
 import json
 import os
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +29,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pytest
+import yaml
 from conftest import run_dbt_build
 from streamlit.testing.v1 import AppTest
 
@@ -36,7 +39,7 @@ from customer_lifecycle.generate import generate
 from customer_lifecycle.paths import PROJECT_ROOT
 
 APP = PROJECT_ROOT / "python" / "customer_lifecycle" / "dashboard" / "app.py"
-DICTIONARY = PROJECT_ROOT / "docs" / "data_dictionary.md"
+MARTS_YAML = PROJECT_ROOT / "models" / "marts" / "_marts__models.yml"
 TIMEOUT = 60
 
 PAGES = {
@@ -99,23 +102,23 @@ _SIGNALS = ("recency", "overdue", "frequency_decline", "monetary_decline", "retu
 _WEIGHTS = (0.30, 0.25, 0.20, 0.15, 0.10)
 # fmt: off
 _CUSTOMERS = [
-    ("12345", "United Kingdom", "active", "vip", "Champions", "555", 3.50, "low", "recency", None,
+    ("12345", "United Kingdom", "active", "vip", "champions", "555", 3.50, "low", "recency", None,
      (3.50, 0, 0, 0, 0), "loyalty_reward", "Loyalty reward", "mail",
      5.00, 5200.00, 520.00, 103.0, 51.0, 155.0, True, 15000.00, 20, 5, 700),
-    ("12346", "United Kingdom", "at_risk", "high", "Can't Lose Them", "255", 86.70, "critical",
+    ("12346", "United Kingdom", "at_risk", "high", "cant_lose_them", "255", 86.70, "critical",
      "overdue", "recency", (23.82, 25.00, 20.00, 15.00, 2.88), "retention_call", "Retention call",
      "phone", 12.00, 8156.82, 815.68, 66.97, 32.99, 100.96, True, 12492.22, 8, 199, 559),
-    ("12347", "Germany", "dormant", "low", "Lost", "111", 59.06, "high", "recency", "overdue",
+    ("12347", "Germany", "dormant", "low", "lost", "111", 59.06, "high", "recency", "overdue",
      (30.00, 25.00, 0, 0, 4.06), "no_action", "No action", "none",
      0.00, 20.28, 0.00, None, None, None, False, 20.28, 1, 457, 457),
-    ("12348", "France", "new", "mid", "New Customers", "513", 4.10, "low", "recency", None,
+    ("12348", "France", "new", "mid", "new_customers", "513", 4.10, "low", "recency", None,
      (4.10, 0, 0, 0, 0), "onboarding_series", "Onboarding email series", "email",
      1.00, 900.00, 90.00, 89.0, 43.0, 134.0, True, 600.00, 1, 12, 12),
-    ("12349", "United Kingdom", "cooling", "mid", "About To Sleep", "323", 30.25, "medium",
+    ("12349", "United Kingdom", "cooling", "mid", "about_to_sleep", "323", 30.25, "medium",
      "overdue", "recency", (10.25, 12.00, 5.00, 3.00, 0), "reactivation_email",
      "Reactivation email", "email", 0.50, 700.00, 28.00, 55.0, 20.0, 90.0, False, 1400.00, 3, 140,
      300),
-    ("12350", "Germany", "active", "high", "Loyal Customers", "445", 10.00, "low", "returns",
+    ("12350", "Germany", "active", "high", "loyal_customers", "445", 10.00, "low", "returns",
      "recency", (2.00, 0, 0, 0, 8.00), "cross_sell_email", "Cross-sell email", "email",
      0.30, 3000.00, 150.00, 499.0, 249.0, 999.0, True, 5200.00, 9, 30, 400),
 ]
@@ -123,16 +126,16 @@ _CUSTOMERS = [
 # _CUSTOMERS): as_of, customer, country, stage, value, rfm segment, risk score, level,
 # net revenue, recency days, orders. 12348 first bought after NOVEMBER.
 _HISTORY = [
-    (SEPTEMBER, "12345", "United Kingdom", "active", "vip", "Champions", 2.00, "low", 11000.00, 10, 15),
-    (SEPTEMBER, "12346", "United Kingdom", "active", "high", "Loyal Customers", 12.00, "low", 12400.00, 60, 7),
-    (SEPTEMBER, "12347", "Germany", "at_risk", "low", "Hibernating", 55.00, "high", 20.28, 357, 1),
-    (SEPTEMBER, "12349", "United Kingdom", "active", "mid", "Potential Loyalist", 8.00, "low", 1200.00, 20, 2),
-    (SEPTEMBER, "12350", "Germany", "new", "high", "New Customers", 3.00, "low", 3000.00, 15, 4),
-    (NOVEMBER, "12345", "United Kingdom", "active", "vip", "Champions", 2.50, "low", 14000.00, 12, 19),
-    (NOVEMBER, "12346", "United Kingdom", "cooling", "high", "At Risk", 48.00, "medium", 12492.22, 160, 8),
-    (NOVEMBER, "12347", "Germany", "dormant", "low", "Lost", 58.00, "high", 20.28, 418, 1),
-    (NOVEMBER, "12349", "United Kingdom", "cooling", "mid", "About To Sleep", 26.00, "medium", 1400.00, 101, 3),
-    (NOVEMBER, "12350", "Germany", "active", "high", "Loyal Customers", 6.00, "low", 4800.00, 20, 8),
+    (SEPTEMBER, "12345", "United Kingdom", "active", "vip", "champions", 2.00, "low", 11000.00, 10, 15),
+    (SEPTEMBER, "12346", "United Kingdom", "active", "high", "loyal_customers", 12.00, "low", 12400.00, 60, 7),
+    (SEPTEMBER, "12347", "Germany", "at_risk", "low", "hibernating", 55.00, "high", 20.28, 357, 1),
+    (SEPTEMBER, "12349", "United Kingdom", "active", "mid", "potential_loyalist", 8.00, "low", 1200.00, 20, 2),
+    (SEPTEMBER, "12350", "Germany", "new", "high", "new_customers", 3.00, "low", 3000.00, 15, 4),
+    (NOVEMBER, "12345", "United Kingdom", "active", "vip", "champions", 2.50, "low", 14000.00, 12, 19),
+    (NOVEMBER, "12346", "United Kingdom", "cooling", "high", "at_risk", 48.00, "medium", 12492.22, 160, 8),
+    (NOVEMBER, "12347", "Germany", "dormant", "low", "lost", 58.00, "high", 20.28, 418, 1),
+    (NOVEMBER, "12349", "United Kingdom", "cooling", "mid", "about_to_sleep", 26.00, "medium", 1400.00, 101, 3),
+    (NOVEMBER, "12350", "Germany", "active", "high", "loyal_customers", 6.00, "low", 4800.00, 20, 8),
 ]
 _MIGRATION = [
     (SEPTEMBER, NOVEMBER, "active", "active", 1, 14000.00, 3000.00),
@@ -145,23 +148,61 @@ _MIGRATION = [
     (NOVEMBER, CURRENT, "dormant", "dormant", 1, 20.28, 0.00),
     (NOVEMBER, CURRENT, "not_yet_customer", "new", 1, 600.00, 600.00),
 ]
-_SEGMENT_SUMMARY = [
-    ("active", "vip", 1, 15000.00, 3.50, 0, 0.00),
-    ("active", "high", 1, 5200.00, 10.00, 0, 0.00),
-    ("at_risk", "high", 1, 12492.22, 86.70, 1, 8156.82),
-    ("cooling", "mid", 1, 1400.00, 30.25, 0, 0.00),
-    ("dormant", "low", 1, 20.28, 59.06, 1, 20.28),
-    ("new", "mid", 1, 600.00, 4.10, 0, 0.00),
+# marts.display_labels: label set, code, display order, label, colour. The labels of the
+# seeds, in their order, but written here: the dashboard must show whatever this mart says.
+_LABELS = [
+    ("lifecycle_stage", "not_yet_customer", 0, "Not yet a customer", "#BFD3E6"),
+    ("lifecycle_stage", "new", 1, "New", "#4C9BE8"),
+    ("lifecycle_stage", "active", 2, "Active", "#2E9E5B"),
+    ("lifecycle_stage", "cooling", 3, "Cooling", "#E9B949"),
+    ("lifecycle_stage", "at_risk", 4, "At risk", "#E8743B"),
+    ("lifecycle_stage", "dormant", 5, "Dormant", "#8A8F98"),
+    ("value_segment", "vip", 1, "VIP", "#5B3A96"),
+    ("value_segment", "high", 2, "High", "#3C6FB6"),
+    ("value_segment", "mid", 3, "Mid", "#8FB3DE"),
+    ("value_segment", "low", 4, "Low", "#C9D3DF"),
+    ("risk_level", "low", 1, "Low", "#2E9E5B"),
+    ("risk_level", "medium", 2, "Medium", "#E9B949"),
+    ("risk_level", "high", 3, "High", "#E8743B"),
+    ("risk_level", "critical", 4, "Critical", "#C0392B"),
+    ("risk_signal", "recency", 1, "Recency", "#3C6FB6"),
+    ("risk_signal", "overdue", 2, "Overdue", "#E8743B"),
+    ("risk_signal", "frequency_decline", 3, "Frequency decline", "#9B59B6"),
+    ("risk_signal", "monetary_decline", 4, "Monetary decline", "#C0392B"),
+    ("risk_signal", "returns", 5, "Returns", "#8A8F98"),
+    ("risk_signal", "none", 6, "No warning sign", "#D5D8DC"),
+    ("rfm_segment", "champions", 1, "Champions", "#1E7B45"),
+    ("rfm_segment", "loyal_customers", 2, "Loyal Customers", "#2E9E5B"),
+    ("rfm_segment", "potential_loyalist", 3, "Potential Loyalist", "#3C6FB6"),
+    ("rfm_segment", "new_customers", 4, "New Customers", "#4C9BE8"),
+    ("rfm_segment", "about_to_sleep", 7, "About To Sleep", "#F0CF7E"),
+    ("rfm_segment", "cant_lose_them", 8, "Can't Lose Them", "#C0392B"),
+    ("rfm_segment", "at_risk", 9, "At Risk", "#E8743B"),
+    ("rfm_segment", "hibernating", 10, "Hibernating", "#A5AAB2"),
+    ("rfm_segment", "lost", 11, "Lost", "#8A8F98"),
+    ("action", "retention_call", 2, "Retention call", "#C0392B"),
+    ("action", "loyalty_reward", 4, "Loyalty reward", "#2E9E5B"),
+    ("action", "onboarding_series", 5, "Onboarding email series", "#4C9BE8"),
+    ("action", "reactivation_email", 6, "Reactivation email", "#E9B949"),
+    ("action", "cross_sell_email", 7, "Cross-sell email", "#3C6FB6"),
+    ("action", "no_action", 8, "No action", "#A5AAB2"),
+    ("rejection_reason", "missing_customer_id", 8, "Missing customer ID", "#8A8F98"),
+    ("rejection_reason", "duplicate_line", 12, "Duplicate line", "#3C6FB6"),
+    ("currency", "symbol", 1, "£", None),
 ]
+# The risk levels seeds/risk_levels.csv flags is_at_risk, and the width of the risk-score bins
+# (the var risk_score_bin_width), as the reporting marts apply them.
+_AT_RISK_LEVELS = ("high", "critical")
+_BIN_WIDTH = 5
 # fmt: on
 
 
 def mart_contract(mart: str) -> list[tuple[str, str]]:
-    """(column, data type) of a mart, in order, from the generated data dictionary."""
-    marts = DICTIONARY.read_text(encoding="utf-8").split("\n## Marts\n", 1)[1]
-    section = marts.split(f"\n### {mart}\n", 1)[1].split("\n### ", 1)[0]
-    columns = re.findall(r"^\| `([a-z0-9_]+)` \| `([^`]+)` \|", section, flags=re.MULTILINE)
-    assert columns, f"no typed columns for {mart} in {DICTIONARY}"
+    """(column, data type) of a mart, in order, from its contract in the marts' YAML."""
+    models = yaml.safe_load(MARTS_YAML.read_text(encoding="utf-8"))["models"]
+    (model,) = (model for model in models if model["name"] == mart)
+    columns = [(column["name"], column["data_type"]) for column in model["columns"]]
+    assert all(data_type for _, data_type in columns), f"untyped columns in {mart}"
     return columns
 
 
@@ -181,9 +222,70 @@ def _customer_rows(campaign_budget: float | None) -> list[dict[str, Any]]:
     return rows
 
 
+def _bin(score: float) -> tuple[float, float]:
+    """The risk-score bin [start, end) of `score`; the last bin holds 100 too."""
+    start = min(int(score // _BIN_WIDTH) * _BIN_WIDTH, 100 - _BIN_WIDTH)
+    return float(start), float(start + _BIN_WIDTH)
+
+
+def _reporting_rows(
+    snapshot: dict[str, Any], points: tuple[float, ...], decided: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One customer at one snapshot as a segment_metrics and a risk_score_distribution row.
+
+    `snapshot` has the history's columns; `decided` the current build's action columns (None
+    on an earlier snapshot, where they are null).
+    """
+    cell = {
+        "as_of_date": snapshot["as_of_date"],
+        "is_current": snapshot["as_of_date"] == CURRENT,
+        "country": snapshot["country"],
+        "lifecycle_stage": snapshot["lifecycle_stage"],
+        "value_segment": snapshot["value_segment"],
+        "risk_level": snapshot["risk_level"],
+    }
+    at_risk = snapshot["risk_level"] in _AT_RISK_LEVELS
+    metrics = cell | {
+        "rfm_segment": snapshot["rfm_segment"],
+        "top_risk_driver": snapshot["top_risk_driver"] or "none",
+        "customers": 1,
+        "net_revenue": snapshot["net_revenue"],
+        "risk_score_total": snapshot["risk_score"],
+        "customers_at_risk": int(at_risk),
+    }
+    metrics |= {
+        f"{signal}_points_total": value for signal, value in zip(_SIGNALS, points, strict=True)
+    }
+    if decided is not None:
+        cost = decided["unit_cost"]
+        # The band's net benefit is its ROI times the cost (none without an ROI: no cost).
+        low, high = (
+            0.0 if decided[roi] is None else round(decided[roi] * cost, 2)
+            for roi in ("roi_low", "roi_high")
+        )
+        metrics |= {
+            "action_code": decided["action_code"],
+            "is_in_budget": decided["is_in_budget"],
+            "value_at_stake": decided["value_at_stake"],
+            "revenue_at_risk": decided["value_at_stake"] if at_risk else 0.0,
+            "action_cost": cost,
+            "expected_benefit": decided["expected_benefit"],
+            "expected_benefit_low": round(low + cost, 2),
+            "expected_benefit_high": round(high + cost, 2),
+            "net_benefit": decided["net_benefit"],
+            "net_benefit_low": low,
+            "net_benefit_high": high,
+        }
+    start, end = _bin(snapshot["risk_score"])
+    distribution = cell | {"risk_score_bin_start": start, "risk_score_bin_end": end, "customers": 1}
+    return metrics, distribution
+
+
 def _tables(campaign_budget: float | None, history_on: bool) -> dict[str, list[dict[str, Any]]]:
     customers = _customer_rows(campaign_budget)
-    customer_360, segments, risk, history = [], [], [], []
+    customer_360, risk, history = [], [], []
+    segment_metrics: list[dict[str, Any]] = []
+    risk_distribution: list[dict[str, Any]] = []
     for row in customers:
         points = dict(zip(_SIGNALS, row["points"], strict=True))
         common = {"customer_id": row["customer_id"], "as_of_date": CURRENT}
@@ -199,25 +301,8 @@ def _tables(campaign_budget: float | None, history_on: bool) -> dict[str, list[d
                 if row["action_code"] == "no_action"
                 else "first_matching_rule",
                 "historical_lifetime_value": row["net_revenue"],
-                # As marts.customer_risk flags it: level high or critical.
-                "is_at_risk": row["risk_level"] in ("high", "critical"),
+                "is_at_risk": row["risk_level"] in _AT_RISK_LEVELS,
                 "explanation": row["explanation"],
-            }
-        )
-        segments.append(
-            common
-            | {
-                key: row[key]
-                for key in (
-                    "lifecycle_stage",
-                    "value_segment",
-                    "rfm_segment",
-                    "rfm_score",
-                    "recency_days",
-                    "tenure_days",
-                    "orders",
-                    "net_revenue",
-                )
             }
         )
         risk.append(
@@ -252,6 +337,9 @@ def _tables(campaign_budget: float | None, history_on: bool) -> dict[str, list[d
                 )
             }
         )
+        metrics, distribution = _reporting_rows(history[-1] | row, row["points"], row)
+        segment_metrics.append(metrics)
+        risk_distribution.append(distribution)
     for (
         as_of,
         customer,
@@ -265,21 +353,26 @@ def _tables(campaign_budget: float | None, history_on: bool) -> dict[str, list[d
         recency,
         orders,
     ) in _HISTORY if history_on else ():
-        history.append(
-            {
-                "as_of_date": as_of,
-                "customer_id": customer,
-                "country": country,
-                "lifecycle_stage": stage,
-                "value_segment": value,
-                "rfm_segment": rfm,
-                "risk_score": score,
-                "risk_level": level,
-                "net_revenue": revenue,
-                "recency_days": recency,
-                "orders": orders,
-            }
+        snapshot = {
+            "as_of_date": as_of,
+            "customer_id": customer,
+            "country": country,
+            "lifecycle_stage": stage,
+            "value_segment": value,
+            "rfm_segment": rfm,
+            "risk_score": score,
+            "risk_level": level,
+            "net_revenue": revenue,
+            "recency_days": recency,
+            "orders": orders,
+        }
+        history.append(snapshot)
+        # Earlier snapshots put every point of the score on recency, its top driver.
+        metrics, distribution = _reporting_rows(
+            snapshot | {"top_risk_driver": "recency"}, (score, 0, 0, 0, 0), None
         )
+        segment_metrics.append(metrics)
+        risk_distribution.append(distribution)
     plan = []
     for row in customers:
         in_budget = bool(row["is_in_budget"])
@@ -304,27 +397,20 @@ def _tables(campaign_budget: float | None, history_on: bool) -> dict[str, list[d
         )
     return {
         "customer_360": customer_360,
-        "customer_segments": segments,
         "customer_risk": risk,
         "customer_snapshot_history": history,
-        "segment_summary": [
+        "segment_metrics": segment_metrics,
+        "risk_score_distribution": risk_distribution,
+        "display_labels": [
             dict(
                 zip(
-                    (
-                        "lifecycle_stage",
-                        "value_segment",
-                        "customers",
-                        "net_revenue",
-                        "avg_risk_score",
-                        "customers_at_risk",
-                        "revenue_at_risk",
-                    ),
-                    cell,
+                    ("label_set", "code", "display_order", "display_label", "colour"),
+                    label,
                     strict=True,
                 )
             )
-            | {"as_of_date": CURRENT}
-            for cell in _SEGMENT_SUMMARY
+            | {"description": f"What {label[1]} means."}
+            for label in _LABELS
         ],
         "action_plan": plan,
         "segment_migration": [
@@ -551,6 +637,11 @@ def metrics(app: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
 
 
+def tooltips(app: AppTest) -> dict[str, str]:
+    """Each KPI tile's tooltip, markdown escapes removed."""
+    return {metric.label: metric.proto.help.replace("\\", "") for metric in app.metric}
+
+
 def texts(elements: Any) -> str:
     return "\n".join(str(element.value) for element in elements)
 
@@ -613,20 +704,104 @@ def test_filter_options_come_from_the_marts(warehouse: Path) -> None:
 
 def test_overview_reads_its_numbers_from_the_marts(warehouse: Path) -> None:
     app = open_app("overview")
+    # Compact in the tile, exact in its tooltip.
     assert metrics(app) == {
         "Customers": "6",
-        "Net revenue": "£34.7k",  # 34,712.50 summed over customer_360
-        "Revenue at risk": "£8,177",  # segment_summary.revenue_at_risk, 8,156.82 + 20.28
+        "Net revenue": "£34.7k",  # 15,000 + 12,492.22 + 20.28 + 600 + 1,400 + 5,200
+        "Revenue at risk": "£8.18k",  # 12346 (critical) 8,156.82 + 12347 (high) 20.28
         "Planned spend": "£18.30",  # 12 + 5 + 1 + 0.30 in budget
-        "Expected benefit": "£1,576",  # 815.68 + 520 + 90 + 150
+        "Expected benefit": "£1.58k",  # 815.68 + 520 + 90 + 150
     }
+    helps = tooltips(app)
+    assert "Exact figure: £34,712.50." in helps["Net revenue"]
+    assert "Exact figure: £8,177.10." in helps["Revenue at risk"]
+    assert "2 customers" in helps["Revenue at risk"]
+    assert "Exact figure: 6." in helps["Customers"]
     app.multiselect(key="filter_countries").set_value(["Germany"]).run()
     assert_clean(app)
     shown = metrics(app)
     assert shown["Customers"] == "2"
+    assert shown["Net revenue"] == "£5.22k"  # 20.28 + 5,200
     assert shown["Revenue at risk"] == "£20.28"  # 12347 is high risk with 20.28 at stake
     assert shown["Expected benefit"] == "£150"  # 12350's cross-sell email
-    assert "customer_360" in next(m.help for m in app.metric if m.label == "Revenue at risk")
+    app.multiselect(key="filter_risk_levels").set_value(["low"]).run()
+    assert_clean(app)
+    shown = metrics(app)
+    assert (shown["Customers"], shown["Revenue at risk"]) == ("1", "£0.00")
+
+
+def test_the_risk_page_sums_the_reporting_marts(warehouse: Path) -> None:
+    app = open_app("risk")
+    drawn = traces(app)
+    # The histogram: customers per 5-point bin (drawn at its middle), stacked by level.
+    histogram = {
+        t["name"]: sorted(zip(values(t["x"]), values(t["y"]), strict=True))
+        for t in drawn
+        if "with a score from" in t.get("hovertemplate", "")
+    }
+    assert histogram == {
+        "Low": [(2.5, 2), (12.5, 1)],  # 3.50 and 4.10 in [0, 5), 10.00 in [10, 15)
+        "Medium": [(32.5, 1)],  # 30.25
+        "High": [(57.5, 1)],  # 59.06
+        "Critical": [(87.5, 1)],  # 86.70
+    }
+    # Average points per level: the sum of the points over the customers of the level.
+    (recency,) = (
+        t for t in drawn if t.get("name") == "Recency" and "on average" in t["hovertemplate"]
+    )
+    by_level = dict(zip(values(recency["x"]), values(recency["y"]), strict=True))
+    assert by_level["Low"] == pytest.approx((3.50 + 4.10 + 2.00) / 3)
+    assert by_level["Critical"] == pytest.approx(23.82)
+    (drivers,) = (t for t in drawn if t.get("hovertemplate", "").startswith("%{y}: %{x:,} cust"))
+    assert dict(zip(values(drivers["y"]), values(drivers["x"]), strict=True)) == {
+        "Recency": 3,
+        "Overdue": 2,
+        "Returns": 1,
+    }
+    # The pooled backtest: repurchasers over customers, summed over the snapshots.
+    pooled = next(t for t in drawn if "customer-snapshots" in t.get("hovertemplate", ""))
+    assert values(pooled["y"]) == pytest.approx([3 / 4, 0 / 1])
+
+
+def test_renaming_a_label_in_display_labels_renames_it_on_the_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_test_warehouse(tmp_path / "relabelled.duckdb")
+    with duckdb.connect(str(path)) as connection:
+        for label_set, code, label, colour in (
+            ("rfm_segment", "champions", "Best of the best", "#123456"),
+            ("lifecycle_stage", "active", "Buying", None),
+            ("risk_level", "critical", "Red alert", None),
+            ("currency", "symbol", "€", None),
+        ):
+            connection.execute(
+                "update marts.display_labels set display_label = ?,"
+                " colour = coalesce(?, colour) where label_set = ? and code = ?",
+                [label, colour, label_set, code],
+            )
+        # Critical first: the order comes from the mart too.
+        connection.execute(
+            "update marts.display_labels set display_order = 0"
+            " where label_set = 'risk_level' and code = 'critical'"
+        )
+    monkeypatch.setenv("CUSTOMER_LIFECYCLE_DB", str(path))
+    app = open_app("segments")
+    assert_clean(app)
+    (treemap,) = (t for t in traces(app) if t.get("type") == "treemap")
+    labels = list(treemap["labels"])
+    assert "Best of the best" in labels and "Champions" not in labels
+    assert treemap["marker"]["colors"][labels.index("Best of the best")] == "#123456"
+    assert "Buying" in app.multiselect(key="filter_stages").options
+    assert "Active" not in app.multiselect(key="filter_stages").options
+    assert app.multiselect(key="filter_risk_levels").options[0] == "Red alert"
+    app.switch_page(PAGES["overview"]).run()
+    assert_clean(app)
+    assert metrics(app)["Net revenue"] == "€34.7k"
+    app.switch_page(PAGES["customer_lookup"]).run()
+    app.text_input(key="lookup_customer_id").set_value("12345").run()
+    assert_clean(app)
+    assert metrics(app)["Lifecycle stage"] == "Buying"
+    assert "Best of the best" in texts(app.markdown)
 
 
 @pytest.mark.parametrize(
@@ -635,7 +810,7 @@ def test_overview_reads_its_numbers_from_the_marts(warehouse: Path) -> None:
         ("overview", "No customers match these filters"),
         ("segments", "No customers match these filters"),
         ("risk", "No customers match these filters"),
-        ("actions", "Nobody in the plan matches these filters"),
+        ("actions", "No customers match these filters"),
     ],
 )
 def test_filters_that_leave_nothing_say_so(warehouse: Path, page: str, message: str) -> None:
@@ -743,7 +918,8 @@ def test_lookup_shows_the_card_explanation_and_timeline(warehouse: Path) -> None
     shown = metrics(app)
     assert shown["Lifecycle stage"] == "At risk"
     assert shown["Risk"] == "Critical"
-    assert shown["Value at stake"] == "£8,156.82"
+    assert shown["Value at stake"] == "£8.16k"
+    assert "Exact figure: £8,156.82." in tooltips(app)["Value at stake"]
     assert charts(app) == 2  # risk contributions and the timeline over three snapshots
     assert "each of the 3 snapshots of this build" in texts(app.caption)
     assert timeline_points(app) == 3
@@ -799,7 +975,8 @@ def test_a_warehouse_without_the_marts_names_them(
     app = open_app()
     assert_clean(app)
     warning = texts(app.warning)
-    assert "marts.segment_summary" in warning
+    assert "marts.segment_metrics" in warning
+    assert "marts.display_labels" in warning
     assert "marts.customer_360" not in warning
     assert [code.value for code in app.code] == ["make build"]
 
@@ -818,6 +995,18 @@ def test_a_newly_published_warehouse_shows_up(warehouse: Path) -> None:
                 f"delete from marts.{mart} where customer_id = ? and as_of_date = ?",
                 ["12350", CURRENT],
             )
+        # 12350 is the only customer of Germany with a low risk level at CURRENT.
+        for mart in ("segment_metrics", "risk_score_distribution"):
+            connection.execute(
+                f"delete from marts.{mart} where country = ? and risk_level = ? and as_of_date = ?",
+                ["Germany", "low", CURRENT],
+            )
+        for mart in (
+            "customer_360",
+            "customer_snapshot_history",
+            "segment_metrics",
+            "risk_score_distribution",
+        ):
             connection.execute(
                 f"update marts.{mart} set as_of_date = ? where as_of_date = ?", [later, CURRENT]
             )
@@ -880,7 +1069,7 @@ def test_data_quality_shows_the_report_and_the_rejected_lines(warehouse: Path) -
     assert list(sample["source_line_number"]) == [5, 9, 12]  # by file, then line number
     app.selectbox(key="quality_reason").set_value("duplicate_line").run()
     assert_clean(app)
-    assert list(app.dataframe[0].value["rejection_reason"]) == ["duplicate_line"]
+    assert list(app.dataframe[0].value["rejection_reason"]) == ["Duplicate line"]  # its label
 
 
 # -- a real build -----------------------------------------------------------------------------

@@ -19,10 +19,16 @@ Environment:
 Besides every page rendering without an error, the history panels must draw: the stage-migration
 Sankey has links, the backtest has a bar per risk level, and the customer's timeline has a point
 per snapshot that holds them, more than one.
+
+A second test serves the tiny warehouse with its reporting marts scaled past a billion (as a
+100M-line build has them): every KPI tile shows a compact figure that fits it, and its tooltip
+the exact figure. (The window is VIEWPORT's: below about 1,250 pixels, five tiles beside the
+sidebar are too narrow for even a short figure, whatever its units.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -108,6 +114,13 @@ def warehouse(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(warehouse: Path, tmp_path: Path) -> Iterator[Server]:
+    with _serve(warehouse, tmp_path) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def _serve(warehouse: Path, tmp_path: Path) -> Iterator[Server]:
+    """The dashboard, started as a user starts it, on `warehouse`, until the block ends."""
     port = free_port()
     log = tmp_path / "dashboard.log"
     env = {
@@ -299,3 +312,104 @@ def test_every_page_in_a_real_browser(
     assert len(history) == 3, history
     assert saved, "no screenshot was saved"
     assert all(path.stat().st_size > 10_000 for path in saved), saved
+
+
+# -- numbers at scale -------------------------------------------------------------------------
+
+# The tiny warehouse's reporting marts scaled: 6 customers become 2.4 billion and every amount
+# a million times larger.
+CUSTOMERS_SCALE = 400_000_000
+MONEY_SCALE = 1_000_000
+MONEY_MEASURES = (
+    "net_revenue",
+    "value_at_stake",
+    "revenue_at_risk",
+    "action_cost",
+    "expected_benefit",
+    "net_benefit",
+)
+# tile -> (shown, exact), written out from test_dashboard.py's rows times the scales.
+BIG_TILES = {
+    "overview": {
+        "Customers": ("2.40bn", "2,400,000,000"),  # 6 customers
+        "Net revenue": ("£34.7bn", "£34,712,500,000.00"),  # 34,712.50
+        "Revenue at risk": ("£8.18bn", "£8,177,100,000.00"),  # 8,156.82 + 20.28
+        "Planned spend": ("£18.3m", "£18,300,000.00"),  # 12 + 5 + 1 + 0.30
+        "Expected benefit": ("£1.58bn", "£1,575,680,000.00"),  # 815.68 + 520 + 90 + 150
+    },
+    "actions": {
+        "Customers to contact": ("1.60bn", "1,600,000,000"),  # 4 in the plan
+        "Expected net benefit": ("£1.56bn", "£1,557,380,000.00"),  # 1,575.68 - 18.30
+    },
+}
+
+# Per KPI tile: its label, its value's text, and the widest overflow of the value's boxes
+# (scrollWidth - clientWidth: above 0, the text is cut off).
+_TILES_JS = """() => Array.from(document.querySelectorAll('[data-testid="stMetric"]')).map(tile => {
+    const value = tile.querySelector('[data-testid="stMetricValue"]');
+    const boxes = [value, ...value.querySelectorAll('*')];
+    return {
+        label: tile.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
+        value: value.innerText.trim(),
+        overflow: Math.max(...boxes.map(box => box.scrollWidth - box.clientWidth)),
+    };
+})"""
+
+
+def _big_warehouse(path: Path) -> Path:
+    write_test_warehouse(path)
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            "update marts.segment_metrics set customers = customers * ?, "
+            + ", ".join(f"{measure} = {measure} * ?" for measure in MONEY_MEASURES),
+            [CUSTOMERS_SCALE, *(MONEY_SCALE for _ in MONEY_MEASURES)],
+        )
+    return path
+
+
+def _tooltip(page: Page, label: str) -> str:
+    """The text of the tooltip of the KPI tile `label`, as hovering its help icon shows it."""
+    tile = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    tile.locator('[data-testid="stTooltipHoverTarget"]').first.hover()
+    content = page.locator('[data-testid="stTooltipContent"]').last
+    content.wait_for(state="visible", timeout=WAIT_MS)
+    text = content.inner_text()
+    page.mouse.move(0, 0)
+    content.wait_for(state="hidden", timeout=WAIT_MS)
+    return text
+
+
+def test_kpi_tiles_fit_figures_past_a_billion(chromium: Path, tmp_path: Path) -> None:
+    warehouse = _big_warehouse(tmp_path / "billions.duckdb")
+    seen = []
+    with (
+        _serve(warehouse, tmp_path) as running,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=str(chromium),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport=VIEWPORT,
+        )
+        try:
+            page = browser.new_page()
+            for name, path, title, least_charts in PAGES:
+                if name not in BIG_TILES:
+                    continue
+                page.goto(f"{running.url}/{path}", timeout=WAIT_MS)
+                _wait_for_page(page, title, least_charts)
+                _assert_no_errors(page, name)
+                tiles = {tile["label"]: tile for tile in page.evaluate(_TILES_JS)}
+                for label, (shown, exact) in BIG_TILES[name].items():
+                    tile = tiles[label]
+                    assert tile["value"] == shown, tile
+                    assert f"Exact figure: {exact}." in _tooltip(page, label), label
+                    seen.append(f"{label}: {shown} ({exact}), overflow {tile['overflow']} px")
+                cut = {label: tile for label, tile in tiles.items() if tile["overflow"] > 0}
+                assert not cut, f"{name}: cut-off tiles {cut}"
+                assert not any("…" in tile["value"] for tile in tiles.values()), tiles
+        finally:
+            browser.close()
+    print("\n" + "\n".join(seen))

@@ -4,18 +4,22 @@
   `duckdb.connect(path, read_only=True)`, reads, and closes it at once, so a build can publish
   a new file (an atomic rename) at any moment and no lock is held between queries.
 - Parameterised: every value a user chooses (filters, a customer ID, a snapshot) is bound with
-  `?`. The only text put into SQL is this module's own constants (column names, fragments).
+  `?`. The only text put into SQL is this module's own constants (column names, fragments) and
+  the measure columns the mart itself lists.
 - Cached per warehouse version: results are cached with `st.cache_data` under the file's
   inode, size and modification time, so a newly published warehouse shows up on the next rerun
   and an old one is never mixed with it.
-- Read from schema `marts` only, and only filtered, sorted or summed: every number comes from
-  a mart column. Where a mart is already aggregated (segment_summary, action_plan,
-  segment_migration, cohort_retention, rule_backtest, data_quality_report) the customer filters
-  cannot apply, and the pages say so.
+- Read from schema `marts` only, the marts the exposure `marketing_dashboard` lists
+  (models/marts/_marts__exposures.yml). Every number is a filtered `sum()` of a mart's additive
+  measures (segment_metrics, risk_score_distribution, rule_backtest, action_plan), or a mart's
+  own rows; a ratio is the division of two such sums, in Python (`_ratio`). No other aggregate,
+  expression or metric formula is written here: python/tests/test_dashboard_sql.py scans
+  this module.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Sequence
@@ -27,37 +31,34 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from customer_lifecycle.dashboard import exposure
+from customer_lifecycle.dashboard.labels import Labels
 from customer_lifecycle.paths import warehouse_path
 
 BUILD_COMMAND = "make build"
 CACHE_TTL_SECONDS = 600
-RISK_SCORE_BIN_WIDTH = 5
 REJECTED_SAMPLE_SIZE = 50
 
-# The marts the dashboard reads. A warehouse without one of them is not ready.
-MARTS_READ = (
-    "customer_360",
-    "customer_segments",
-    "customer_risk",
-    "segment_summary",
-    "action_plan",
-    "cohort_retention",
-    "customer_snapshot_history",
-    "segment_migration",
-    "rule_backtest",
-    "data_quality_report",
-    "rejected_transactions",
+# The additive measures of segment_metrics the pages sum (the risk signals' points are found
+# in the mart itself: every column ending in SIGNAL_POINTS).
+CUSTOMER_MEASURES = ("customers", "net_revenue")
+SIGNAL_POINTS = "_points_total"
+PLAN_MEASURES = (
+    "customers",
+    "action_cost",
+    "expected_benefit",
+    "net_benefit",
+    "net_benefit_low",
+    "net_benefit_high",
 )
-
-# segment_summary.revenue_at_risk is the value at stake of the customers flagged is_at_risk.
-# The Overview reads that column; only when a country or risk-level filter is on, which
-# segment_summary cannot break down, does it sum value_at_stake over customer_360.is_at_risk,
-# the same flag, instead.
-SIGNALS = ("recency", "overdue", "frequency_decline", "monetary_decline", "returns")
 
 
 class WarehouseError(Exception):
     """The warehouse exists but cannot be read (locked, corrupt, or not the expected marts)."""
+
+
+# The marts the dashboard reads, as its dbt exposure lists them: without one, not ready.
+MARTS_READ = exposure.marts_read()
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,9 @@ class Selection:
     def has_customer_filters(self) -> bool:
         return bool(self.countries or self.stages or self.value_segments or self.risk_levels)
 
-    @property
-    def splits_cells(self) -> bool:
-        """True when a filter cuts across segment_summary's stage x value cells."""
-        return bool(self.countries or self.risk_levels)
+    def current(self) -> Selection:
+        """The same customer filters on the current build's snapshot."""
+        return dataclasses.replace(self, snapshot=self.current_as_of)
 
 
 # -- connection and cache ---------------------------------------------------------------------
@@ -157,21 +157,16 @@ def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
     return f"{column} in ({', '.join('?' for _ in values)})", list(values)
 
 
-def _customer_filter(
-    selection: Selection, *, cell_filters: bool = True, other_filters: bool = True
-) -> tuple[str, list[Any]]:
+def _customer_filter(selection: Selection) -> tuple[str, list[Any]]:
     """`where` conditions for the customer filters (always true when none is set)."""
     conditions: list[str] = ["true"]
     params: list[Any] = []
-    chosen: list[tuple[str, tuple[str, ...]]] = []
-    if cell_filters:
-        chosen += [
-            ("lifecycle_stage", selection.stages),
-            ("value_segment", selection.value_segments),
-        ]
-    if other_filters:
-        chosen += [("country", selection.countries), ("risk_level", selection.risk_levels)]
-    for column, values in chosen:
+    for column, values in (
+        ("country", selection.countries),
+        ("lifecycle_stage", selection.stages),
+        ("value_segment", selection.value_segments),
+        ("risk_level", selection.risk_levels),
+    ):
         if values:
             condition, values_params = _in(column, values)
             conditions.append(condition)
@@ -179,24 +174,37 @@ def _customer_filter(
     return " and ".join(conditions), params
 
 
-def _customers(selection: Selection) -> tuple[str, list[Any]]:
-    """The selected snapshot's customers, filtered: a subquery and its parameters.
+def _sums(
+    warehouse: Warehouse,
+    mart: str,
+    measures: Sequence[str],
+    selection: Selection,
+    by: Sequence[str] = (),
+    where: str = "true",
+) -> pd.DataFrame:
+    """sum() of `measures` over the mart's rows of the selected snapshot and filters, by `by`.
 
-    The current build's snapshot reads customer_360; an earlier one reads its rows of
-    customer_snapshot_history, which has the same stage, value, RFM and risk columns.
+    `mart` has the customer filter columns and as_of_date (segment_metrics,
+    risk_score_distribution); `where` is one more condition, a constant of this module.
     """
     condition, params = _customer_filter(selection)
-    if selection.is_current:
-        return f"(select * from marts.customer_360 where {condition})", params
-    return (
-        f"(select * from marts.customer_snapshot_history where as_of_date = ? and {condition})",
+    columns = [*by, *(f"sum({measure}) as {measure}" for measure in measures)]
+    grouping = f" group by {', '.join(by)}" if by else ""
+    return _query(
+        warehouse,
+        f"select {', '.join(columns)} from marts.{mart}"
+        f" where as_of_date = ? and {where} and {condition}{grouping}",
         [selection.snapshot, *params],
     )
 
 
-def _current_customer_ids(selection: Selection) -> tuple[str, list[Any]]:
-    condition, params = _customer_filter(selection)
-    return f"(select customer_id from marts.customer_360 where {condition})", params
+def _ratio(numerator: Any, denominator: Any) -> Any:
+    """numerator / denominator, None (or NaN in a column) where the denominator is 0 or none."""
+    if isinstance(denominator, pd.Series):
+        return numerator.astype(float) / denominator.astype(float).where(denominator != 0)
+    if numerator is None or denominator is None or pd.isna(denominator) or denominator == 0:
+        return None
+    return float(numerator) / float(denominator)
 
 
 def _scalar_row(frame: pd.DataFrame) -> dict[str, Any]:
@@ -213,25 +221,51 @@ def _as_date(value: Any) -> dt.date | None:
     return pd.Timestamp(value).date()
 
 
-# -- sidebar ----------------------------------------------------------------------------------
+def _columns(warehouse: Warehouse, mart: str) -> list[str]:
+    """The columns of a mart, in order."""
+    frame = _query(
+        warehouse,
+        "select column_name from information_schema.columns"
+        " where table_schema = ? and table_name = ? order by ordinal_position",
+        ["marts", mart],
+    )
+    return [str(name) for name in frame["column_name"]]
+
+
+# -- labels -----------------------------------------------------------------------------------
+
+
+def display_labels(warehouse: Warehouse) -> Labels:
+    """Every label, order and colour, and the currency symbol: marts.display_labels."""
+    frame = _query(
+        warehouse,
+        "select label_set, code, display_order, display_label, colour, description"
+        " from marts.display_labels",
+    )
+    return Labels.from_rows(frame.to_dict("records"))
+
+
+# -- sidebar ---------------------------------------------------------------------------------
 
 
 def current_as_of(warehouse: Warehouse) -> dt.date | None:
-    """The as-of date of the current build's customer marts."""
-    frame = _query(warehouse, "select max(as_of_date) as as_of_date from marts.customer_360")
-    return _as_date(frame["as_of_date"].iloc[0])
+    """The as-of date of the current build (segment_metrics' is_current rows)."""
+    frame = _query(
+        warehouse, "select distinct as_of_date from marts.segment_metrics where is_current"
+    )
+    return _as_date(frame["as_of_date"].iloc[0]) if len(frame) else None
 
 
 def snapshot_dates(warehouse: Warehouse) -> list[dt.date]:
-    """Every snapshot date of the build, newest first: the dates of customer_snapshot_history.
+    """Every snapshot date of the build, newest first: the dates of segment_metrics.
 
-    The history holds the build's own as-of date too (its rows are the current marts'), so
-    this is the current date alone when the build computed no history
+    It covers every snapshot of customer_snapshot_history, the build's own as-of date
+    included, so this is the current date alone when the build computed no history
     (`snapshot_frequency: none`).
     """
     frame = _query(
         warehouse,
-        "select distinct as_of_date from marts.customer_snapshot_history order by as_of_date desc",
+        "select distinct as_of_date from marts.segment_metrics order by as_of_date desc",
     )
     return [date for date in (_as_date(value) for value in frame["as_of_date"]) if date]
 
@@ -242,17 +276,13 @@ def has_history(warehouse: Warehouse) -> bool:
 
 
 def filter_options(warehouse: Warehouse) -> dict[str, list[str]]:
-    """Distinct countries, stages, value segments and risk levels over every snapshot.
-
-    customer_snapshot_history holds the current build's customers too, so its values are
-    those of customer_360 and of every earlier snapshot.
-    """
+    """Distinct countries, stages, value segments and risk levels over every snapshot."""
     options: dict[str, list[str]] = {}
     for column in ("country", "lifecycle_stage", "value_segment", "risk_level"):
         frame = _query(
             warehouse,
-            f"select distinct {column} as option from marts.customer_snapshot_history"
-            f" where {column} is not null order by 1",
+            f"select distinct {column} as option from marts.segment_metrics"
+            f" where {column} is not null order by option",
         )
         options[column] = [str(value) for value in frame["option"]]
     return options
@@ -262,102 +292,56 @@ def filter_options(warehouse: Warehouse) -> dict[str, list[str]]:
 
 
 def customer_totals(warehouse: Warehouse, selection: Selection) -> dict[str, Any]:
-    source, params = _customers(selection)
-    frame = _query(
-        warehouse,
-        f"select count(*) as customers, coalesce(sum(net_revenue), 0) as net_revenue from {source}",
-        params,
-    )
-    return _scalar_row(frame)
+    """Customers and net revenue of the selected snapshot and filters."""
+    return _scalar_row(_sums(warehouse, "segment_metrics", CUSTOMER_MEASURES, selection))
 
 
 def revenue_at_risk(warehouse: Warehouse, selection: Selection) -> dict[str, Any]:
-    """Revenue at risk of the current build: segment_summary, or customer_360 when split."""
-    if not selection.splits_cells:
-        condition, params = _customer_filter(selection, other_filters=False)
-        frame = _query(
-            warehouse,
-            "select coalesce(sum(revenue_at_risk), 0) as revenue_at_risk,"
-            " coalesce(sum(customers_at_risk), 0) as customers_at_risk"
-            f" from marts.segment_summary where {condition}",
-            params,
-        )
-        return _scalar_row(frame) | {"source": "segment_summary"}
-    condition, params = _customer_filter(selection)
-    frame = _query(
-        warehouse,
-        "select coalesce(sum(value_at_stake), 0) as revenue_at_risk,"
-        " count(*) as customers_at_risk"
-        f" from marts.customer_360 where {condition} and is_at_risk",
-        params,
+    """Revenue at risk and the customers at risk (none on earlier snapshots)."""
+    return _scalar_row(
+        _sums(warehouse, "segment_metrics", ("revenue_at_risk", "customers_at_risk"), selection)
     )
-    return _scalar_row(frame) | {"source": "customer_360"}
 
 
 def planned_contacts(warehouse: Warehouse, selection: Selection) -> dict[str, Any]:
-    """Customers in the plan (within budget) of the current build, and their cost and benefit."""
-    condition, params = _customer_filter(selection)
-    frame = _query(
-        warehouse,
-        "select count(*) as contacts, coalesce(sum(unit_cost), 0) as planned_spend,"
-        " coalesce(sum(expected_benefit), 0) as expected_benefit,"
-        " coalesce(sum(net_benefit), 0) as net_benefit"
-        " from marts.customer_360"
-        f" where is_in_budget and action_code <> ? and {condition}",
-        ["no_action", *params],
+    """Customers in the plan (within budget) of the current build, their cost and benefit."""
+    row = _scalar_row(
+        _sums(
+            warehouse,
+            "segment_metrics",
+            ("customers", "action_cost", "expected_benefit", "net_benefit"),
+            selection.current(),
+            where="is_in_budget",
+        )
     )
-    return _scalar_row(frame)
+    return row | {"roi": _ratio(row.get("net_benefit"), row.get("action_cost"))}
 
 
 def stage_value_grid(warehouse: Warehouse, selection: Selection) -> pd.DataFrame:
-    """Customers and net revenue per lifecycle stage x value segment.
-
-    segment_summary for the current build; summed from customer rows when a filter splits its
-    cells (country, risk level) or for an earlier snapshot.
-    """
-    if selection.is_current and not selection.splits_cells:
-        condition, params = _customer_filter(selection, other_filters=False)
-        return _query(
-            warehouse,
-            "select lifecycle_stage, value_segment, customers, net_revenue"
-            f" from marts.segment_summary where {condition} and customers > 0",
-            params,
-        )
-    source, params = _customers(selection)
-    return _query(
+    """Customers and net revenue per lifecycle stage x value segment."""
+    return _sums(
         warehouse,
-        "select lifecycle_stage, value_segment, count(*) as customers,"
-        f" sum(net_revenue) as net_revenue from {source} group by all",
-        params,
+        "segment_metrics",
+        CUSTOMER_MEASURES,
+        selection,
+        by=("lifecycle_stage", "value_segment"),
     )
 
 
 def risk_level_counts(warehouse: Warehouse, selection: Selection) -> pd.DataFrame:
-    source, params = _customers(selection)
-    return _query(
-        warehouse,
-        "select risk_level, count(*) as customers, sum(net_revenue) as net_revenue"
-        f" from {source} group by all",
-        params,
-    )
+    """Customers and net revenue per risk level."""
+    return _sums(warehouse, "segment_metrics", CUSTOMER_MEASURES, selection, by=("risk_level",))
 
 
 # -- segments ---------------------------------------------------------------------------------
 
 
 def rfm_segments(warehouse: Warehouse, selection: Selection) -> pd.DataFrame:
-    """Customers and net revenue per named RFM segment (customer_segments, or the history)."""
-    if selection.is_current:
-        ids, params = _current_customer_ids(selection)
-        source = f"(select * from marts.customer_segments where customer_id in {ids})"
-    else:
-        source, params = _customers(selection)
-    return _query(
-        warehouse,
-        "select rfm_segment, count(*) as customers, sum(net_revenue) as net_revenue"
-        f" from {source} group by all order by customers desc, rfm_segment",
-        params,
-    )
+    """Customers, net revenue and share of the customers shown per RFM segment, largest first."""
+    frame = _sums(warehouse, "segment_metrics", CUSTOMER_MEASURES, selection, by=("rfm_segment",))
+    total = customer_totals(warehouse, selection).get("customers")
+    frame["share"] = _ratio(frame["customers"], pd.Series(total, index=frame.index))
+    return frame.sort_values(["customers", "rfm_segment"], ascending=[False, True])
 
 
 def migration_pairs(warehouse: Warehouse) -> list[tuple[dt.date, dt.date]]:
@@ -386,13 +370,12 @@ def migration(warehouse: Warehouse, start: dt.date, end: dt.date) -> pd.DataFram
 
 
 def cohort_retention(warehouse: Warehouse) -> pd.DataFrame:
+    """The rows of cohort_retention (the current build's only)."""
     return _query(
         warehouse,
         "select as_of_date, acquisition_month, months_since_acquisition, activity_month,"
         " cohort_customers, active_customers, active_share, net_revenue"
-        " from marts.cohort_retention"
-        " where as_of_date = (select max(as_of_date) from marts.cohort_retention)"
-        " order by acquisition_month, months_since_acquisition",
+        " from marts.cohort_retention order by acquisition_month, months_since_acquisition",
     )
 
 
@@ -400,46 +383,43 @@ def cohort_retention(warehouse: Warehouse) -> pd.DataFrame:
 
 
 def risk_score_bins(warehouse: Warehouse, selection: Selection) -> pd.DataFrame:
-    """Customers per risk-score bin (RISK_SCORE_BIN_WIDTH points wide) and risk level."""
-    source, params = _customers(selection)
-    return _query(
+    """Customers per risk-score bin and risk level (risk_score_distribution)."""
+    return _sums(
         warehouse,
-        "select least(floor(risk_score / ?) * ?, 100 - ?) as bin_start, risk_level,"
-        f" count(*) as customers from {source} where risk_score is not null"
-        " group by all order by bin_start",
-        [RISK_SCORE_BIN_WIDTH, RISK_SCORE_BIN_WIDTH, RISK_SCORE_BIN_WIDTH, *params],
-    )
+        "risk_score_distribution",
+        ("customers",),
+        selection,
+        by=("risk_score_bin_start", "risk_score_bin_end", "risk_level"),
+    ).sort_values(["risk_score_bin_start", "risk_level"])
 
 
 def driver_counts(warehouse: Warehouse, selection: Selection) -> pd.DataFrame:
-    """Customers of the current build by top risk driver (`none` when no signal has points)."""
-    condition, params = _customer_filter(selection)
-    return _query(
-        warehouse,
-        "select coalesce(top_risk_driver, 'none') as driver, count(*) as customers"
-        f" from marts.customer_360 where {condition} group by all",
-        params,
-    )
+    """Customers by top risk driver (`none` when no signal gives points)."""
+    return _sums(warehouse, "segment_metrics", ("customers",), selection, by=("top_risk_driver",))
 
 
 def signal_points(warehouse: Warehouse, selection: Selection) -> pd.DataFrame:
-    """Average points of each signal per risk level (customer_risk, current build)."""
-    ids, params = _current_customer_ids(selection)
-    averages = ", ".join(f"avg({signal}_points) as {signal}_points" for signal in SIGNALS)
-    return _query(
-        warehouse,
-        f"select risk_level, count(*) as customers, {averages}"
-        f" from marts.customer_risk where customer_id in {ids} group by all",
-        params,
+    """Average points of each signal per risk level: `<signal>_points` = total / customers.
+
+    The signals are the mart's `<signal>_points_total` columns.
+    """
+    columns = _columns(warehouse, "segment_metrics")
+    totals = [column for column in columns if column.endswith(SIGNAL_POINTS)]
+    frame = _sums(
+        warehouse, "segment_metrics", ("customers", *totals), selection, by=("risk_level",)
     )
+    for column in totals:
+        frame[column.removesuffix("_total")] = _ratio(frame[column], frame["customers"])
+    return frame.drop(columns=totals)
 
 
 def riskiest_customers(warehouse: Warehouse, selection: Selection, limit: int) -> pd.DataFrame:
+    """The current build's customers with the highest risk scores (customer_360 rows)."""
     condition, params = _customer_filter(selection)
     return _query(
         warehouse,
         "select customer_id, country, lifecycle_stage, value_segment, risk_level, risk_score,"
-        " top_risk_driver, value_at_stake, action_name"
+        " top_risk_driver, value_at_stake, action_code"
         f" from marts.customer_360 where {condition}"
         " order by risk_score desc, value_at_stake desc, customer_id limit ?",
         [*params, limit],
@@ -447,18 +427,29 @@ def riskiest_customers(warehouse: Warehouse, selection: Selection, limit: int) -
 
 
 def backtest_pooled(warehouse: Warehouse, dimension: str) -> pd.DataFrame:
-    """rule_backtest pooled over its snapshots: summed customers and repurchasers."""
+    """rule_backtest pooled over its snapshots: customers, repurchasers and revenue summed.
+
+    repurchase_share and net_revenue_per_customer are the pooled sums divided by the customers.
+    """
+    frame = _query(
+        warehouse,
+        "select segment, sum(customers) as customers,"
+        " sum(repurchasing_customers) as repurchasing_customers,"
+        " sum(horizon_net_revenue) as horizon_net_revenue"
+        " from marts.rule_backtest where dimension = ? group by segment",
+        [dimension],
+    )
+    frame["repurchase_share"] = _ratio(frame["repurchasing_customers"], frame["customers"])
+    frame["net_revenue_per_customer"] = _ratio(frame["horizon_net_revenue"], frame["customers"])
+    return frame
+
+
+def backtest_snapshots(warehouse: Warehouse) -> pd.DataFrame:
+    """The snapshots rule_backtest followed, and the horizon it followed them for."""
     return _query(
         warehouse,
-        "select segment, count(distinct snapshot_date) as snapshots,"
-        " sum(customers) as customers, sum(repurchasing_customers) as repurchasing_customers,"
-        " sum(repurchasing_customers) / nullif(sum(customers), 0) as repurchase_share,"
-        " sum(horizon_net_revenue) / nullif(sum(customers), 0) as net_revenue_per_customer,"
-        " max(horizon_days) as horizon_days"
-        " from marts.rule_backtest where dimension = ?"
-        " and as_of_date = (select max(as_of_date) from marts.rule_backtest)"
-        " group by segment",
-        [dimension],
+        "select distinct snapshot_date, horizon_days from marts.rule_backtest"
+        " order by snapshot_date",
     )
 
 
@@ -467,7 +458,6 @@ def backtest_per_snapshot(warehouse: Warehouse, dimension: str) -> pd.DataFrame:
         warehouse,
         "select snapshot_date, segment, customers, repurchasing_customers, repurchase_share,"
         " net_revenue_per_customer from marts.rule_backtest where dimension = ?"
-        " and as_of_date = (select max(as_of_date) from marts.rule_backtest)"
         " order by snapshot_date, segment",
         [dimension],
     )
@@ -476,32 +466,55 @@ def backtest_per_snapshot(warehouse: Warehouse, dimension: str) -> pd.DataFrame:
 # -- actions ----------------------------------------------------------------------------------
 
 
-def action_plan(warehouse: Warehouse) -> pd.DataFrame:
-    return _query(
+def action_plan(warehouse: Warehouse, selection: Selection) -> pd.DataFrame:
+    """The current build's plan per action for the filtered customers (segment_metrics).
+
+    Totals over every customer an action was chosen for, the part in the plan (is_in_budget),
+    ROI = net benefit / cost with its band (low and high net benefit / cost), and the channel
+    from action_plan.
+    """
+    current = selection.current()
+    plan = _sums(warehouse, "segment_metrics", PLAN_MEASURES, current, by=("action_code",))
+    in_budget = _sums(
         warehouse,
-        "select action_code, action_name, channel, customers, total_cost,"
-        " total_expected_benefit, total_net_benefit, roi, roi_low, roi_high,"
-        " customers_in_budget, cost_in_budget, expected_benefit_in_budget, campaign_budget"
-        " from marts.action_plan"
-        " where as_of_date = (select max(as_of_date) from marts.action_plan)"
-        " order by total_net_benefit desc, action_code",
+        "segment_metrics",
+        ("customers", "action_cost", "expected_benefit"),
+        current,
+        by=("action_code",),
+        where="is_in_budget",
+    ).rename(
+        columns={
+            "customers": "customers_in_budget",
+            "action_cost": "cost_in_budget",
+            "expected_benefit": "expected_benefit_in_budget",
+        }
     )
+    channels = _query(warehouse, "select action_code, channel from marts.action_plan")
+    plan = plan.merge(in_budget, on="action_code", how="left").merge(
+        channels, on="action_code", how="left"
+    )
+    # An action with nobody in the plan has no in-budget row: none of its customers is in it.
+    budget_columns = ["customers_in_budget", "cost_in_budget", "expected_benefit_in_budget"]
+    plan[budget_columns] = plan[budget_columns].astype(float).fillna(0)
+    for roi, net_benefit in (
+        ("roi", "net_benefit"),
+        ("roi_low", "net_benefit_low"),
+        ("roi_high", "net_benefit_high"),
+    ):
+        plan[roi] = _ratio(plan[net_benefit], plan["action_cost"])
+    return plan.sort_values(["net_benefit", "action_code"], ascending=[False, True])
 
 
-def filtered_plan(warehouse: Warehouse, selection: Selection) -> pd.DataFrame:
-    """The plan per action for the filtered customers of the current build (customer_360)."""
-    condition, params = _customer_filter(selection)
-    return _query(
+def campaign_budget(warehouse: Warehouse) -> dict[str, Any]:
+    """The campaign budget (none when unset) and the cost of the whole plan, within it and not."""
+    budget = _query(warehouse, "select distinct campaign_budget from marts.action_plan")
+    costs = _query(
         warehouse,
-        "select action_code, action_name, channel, count(*) as customers,"
-        " count(*) filter (where is_in_budget) as customers_in_budget,"
-        " coalesce(sum(unit_cost) filter (where is_in_budget), 0) as cost_in_budget,"
-        " coalesce(sum(expected_benefit) filter (where is_in_budget), 0)"
-        " as expected_benefit_in_budget"
-        f" from marts.customer_360 where {condition} and action_code <> ?"
-        " group by all order by expected_benefit_in_budget desc, action_code",
-        [*params, "no_action"],
+        "select sum(cost_in_budget) as cost_in_budget, sum(total_cost) as total_cost"
+        " from marts.action_plan",
     )
+    budgets = [_plain(value) for value in budget["campaign_budget"]]
+    return _scalar_row(costs) | {"campaign_budget": budgets[0] if budgets else None}
 
 
 CONTACT_COLUMNS = (
@@ -527,14 +540,14 @@ CONTACT_COLUMNS = (
 
 
 def contact_list(warehouse: Warehouse, selection: Selection) -> pd.DataFrame:
-    """customer_360 rows to contact: in budget, with an action, under the current filters."""
+    """customer_360 rows in the plan (is_in_budget, which no contactless action is), filtered."""
     condition, params = _customer_filter(selection)
     return _query(
         warehouse,
         f"select {', '.join(CONTACT_COLUMNS)} from marts.customer_360"
-        f" where is_in_budget and action_code <> ? and {condition}"
+        f" where is_in_budget and {condition}"
         " order by net_benefit desc, customer_id",
-        ["no_action", *params],
+        params,
     )
 
 

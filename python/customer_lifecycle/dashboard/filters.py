@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from customer_lifecycle.dashboard import charts, data
+from customer_lifecycle.dashboard import data
+from customer_lifecycle.dashboard.labels import Labels
 
 SNAPSHOT_KEY = "filter_snapshot"
 COUNTRY_KEY = "filter_countries"
@@ -57,6 +58,7 @@ def _clear() -> None:
 def render_sidebar(warehouse: data.Warehouse) -> data.Selection:
     """Draws the filters in the sidebar and returns (and stores) what they select."""
     options = data.filter_options(warehouse)
+    labels = data.display_labels(warehouse)
     snapshots = data.snapshot_dates(warehouse)
     current = data.current_as_of(warehouse)
     # Someone looking at the current build keeps looking at the current build when a newer
@@ -92,22 +94,22 @@ def render_sidebar(warehouse: data.Warehouse) -> data.Selection:
         )
         stages = st.multiselect(
             "Lifecycle stage",
-            charts.ordered(options["lifecycle_stage"], charts.STAGE_ORDER),
-            format_func=charts.label,
+            labels.ordered("lifecycle_stage", options["lifecycle_stage"]),
+            format_func=lambda code: labels.label("lifecycle_stage", code),
             key=STAGE_KEY,
             placeholder="All stages",
         )
         value_segments = st.multiselect(
             "Value segment",
-            charts.ordered(options["value_segment"], charts.VALUE_ORDER),
-            format_func=charts.label,
+            labels.ordered("value_segment", options["value_segment"]),
+            format_func=lambda code: labels.label("value_segment", code),
             key=VALUE_KEY,
             placeholder="All value segments",
         )
         risk_levels = st.multiselect(
             "Risk level",
-            charts.ordered(options["risk_level"], charts.RISK_ORDER),
-            format_func=charts.label,
+            labels.ordered("risk_level", options["risk_level"]),
+            format_func=lambda code: labels.label("risk_level", code),
             key=RISK_KEY,
             placeholder="All risk levels",
         )
@@ -137,10 +139,12 @@ def render_sidebar(warehouse: data.Warehouse) -> data.Selection:
     return selection
 
 
-def current() -> tuple[data.Warehouse, data.Selection]:
-    """The warehouse and the filters of this run, as the app stored them before the page."""
+def current() -> tuple[data.Warehouse, data.Selection, Labels]:
+    """The warehouse, the filters of this run (as the app stored them before the page) and the
+    warehouse's labels."""
     try:
-        return st.session_state[WAREHOUSE_KEY], st.session_state[SELECTION_KEY]
+        warehouse = st.session_state[WAREHOUSE_KEY]
+        return warehouse, st.session_state[SELECTION_KEY], data.display_labels(warehouse)
     except KeyError as error:
         raise RuntimeError(
             "The dashboard pages run inside the app: start it with "
@@ -148,14 +152,14 @@ def current() -> tuple[data.Warehouse, data.Selection]:
         ) from error
 
 
-def describe(selection: data.Selection) -> str:
+def describe(selection: data.Selection, labels: Labels) -> str:
     """The active customer filters in words, for captions."""
     parts = []
     for name, values in (
         ("country", selection.countries),
-        ("stage", tuple(charts.label(value) for value in selection.stages)),
-        ("value", tuple(charts.label(value) for value in selection.value_segments)),
-        ("risk", tuple(charts.label(value) for value in selection.risk_levels)),
+        ("stage", tuple(labels.label("lifecycle_stage", code) for code in selection.stages)),
+        ("value", tuple(labels.label("value_segment", code) for code in selection.value_segments)),
+        ("risk", tuple(labels.label("risk_level", code) for code in selection.risk_levels)),
     ):
         if values:
             parts.append(f"{name} {', '.join(values)}")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from customer_lifecycle.dashboard import data, filters
+from customer_lifecycle.dashboard import charts, data, filters
+from customer_lifecycle.dashboard.labels import Labels
 
 _MARKDOWN_SPECIALS = "\\`*_[]<>#|~$"
 
@@ -27,10 +32,11 @@ def snapshot_caption(selection: data.Selection) -> str:
     return f"{selection.snapshot:%Y-%m-%d}{suffix}"
 
 
-def nothing_matches(selection: data.Selection) -> None:
+def nothing_matches(selection: data.Selection, labels: Labels) -> None:
     """The friendly message for filters that leave no customer."""
     st.info(
-        f"No customers match these filters ({filters.describe(selection)}) in the snapshot of "
+        f"No customers match these filters ({filters.describe(selection, labels)}) in the "
+        "snapshot of "
         f"{snapshot_caption(selection)}. Widen or clear the filters in the sidebar.",
         icon=":material/filter_alt_off:",
     )
@@ -61,6 +67,36 @@ HISTORY_OFF = (
 def history_off(missing: str) -> None:
     """Why something is missing (`missing`, a sentence) when the build has one snapshot."""
     st.info(f"{missing} {HISTORY_OFF}", icon=":material/history:")
+
+
+def kpi(
+    tile: DeltaGenerator,
+    label: str,
+    value: Any,
+    *,
+    currency: str | None = None,
+    help: str = "",
+    **extra: Any,
+) -> None:
+    """A KPI tile: the value in compact units (`£5.01bn`, `1.23m`), so it fits the tile at any
+    size, and the exact figure in its tooltip. `currency`: the value is money."""
+    if currency is None:
+        shown, exact = charts.compact(value), charts.count(value)
+    else:
+        shown, exact = charts.compact_money(value, currency), charts.money(value, currency, 2)
+    tooltip = f"{help} Exact figure: {exact}." if help else f"Exact figure: {exact}."
+    tile.metric(label, shown, help=plain(tooltip), border=True, **extra)
+
+
+def with_labels(rows: pd.DataFrame, labels: Labels, **label_sets: str) -> pd.DataFrame:
+    """`rows` with the codes of each column named in `label_sets` replaced by their labels
+    (column=label_set), for tables people read."""
+    return rows.assign(
+        **{
+            column: [labels.label(label_set, code) for code in rows[column]]
+            for column, label_set in label_sets.items()
+        }
+    )
 
 
 def chart(figure: go.Figure, key: str) -> None:

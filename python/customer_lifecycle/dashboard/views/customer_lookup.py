@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from customer_lifecycle.dashboard import charts, data, filters, ui
+from customer_lifecycle.dashboard.labels import Labels, readable
 
 LOOKUP_KEY = "lookup_customer_id"
 EXAMPLES = 5
@@ -21,54 +22,65 @@ def _rfm_score(score: Any) -> str:
     return f"score {text}" if text else "no score"
 
 
-def _card(customer: dict[str, Any]) -> None:
+def _card(customer: dict[str, Any], labels: Labels) -> None:
     st.subheader(f"Customer {customer['customer_id']} · {customer.get('country') or 'Unknown'}")
     st.caption(
         f"As of {pd.Timestamp(customer['as_of_date']):%Y-%m-%d} (current build). First purchase "
         f"{pd.Timestamp(customer['first_purchase_date']):%Y-%m-%d}, last "
         f"{pd.Timestamp(customer['last_purchase_date']):%Y-%m-%d}."
     )
+    currency = labels.currency
     profile = st.columns(4)
-    profile[0].metric("Lifecycle stage", charts.label(customer["lifecycle_stage"]), border=True)
-    profile[1].metric("Value segment", charts.label(customer["value_segment"]), border=True)
+    profile[0].metric(
+        "Lifecycle stage",
+        labels.label("lifecycle_stage", customer["lifecycle_stage"]),
+        border=True,
+    )
+    profile[1].metric(
+        "Value segment", labels.label("value_segment", customer["value_segment"]), border=True
+    )
     profile[2].metric(
         "Risk",
-        charts.label(customer["risk_level"]),
+        labels.label("risk_level", customer["risk_level"]),
         delta=f"score {float(customer['risk_score']):.2f} of 100",
         delta_color="off",
         delta_arrow="off",
         border=True,
     )
-    profile[3].metric(
+    ui.kpi(
+        profile[3],
         "Net revenue",
-        charts.money(customer["net_revenue"], 2),
+        customer["net_revenue"],
+        currency=currency,
         delta=f"{charts.count(customer['orders'])} orders, last "
         f"{charts.count(customer['recency_days'])} days ago",
         delta_color="off",
         delta_arrow="off",
-        border=True,
     )
     economics = st.columns(4)
-    economics[0].metric(
+    ui.kpi(
+        economics[0],
         "Value at stake",
-        charts.money(customer["value_at_stake"], 2),
+        customer["value_at_stake"],
+        currency=currency,
         help="The yearly value the customer has shown.",
-        border=True,
     )
-    economics[1].metric(
+    ui.kpi(
+        economics[1],
         "Action cost",
-        charts.money(customer["unit_cost"], 2),
+        customer["unit_cost"],
+        currency=currency,
         help="Cost of the recommended action for this customer.",
-        border=True,
     )
-    economics[2].metric(
+    ui.kpi(
+        economics[2],
         "Expected benefit",
-        charts.money(customer["expected_benefit"], 2),
-        delta=f"net {charts.money(customer['net_benefit'], 2)}",
+        customer["expected_benefit"],
+        currency=currency,
+        delta=f"net {charts.compact_money(customer['net_benefit'], currency)}",
         delta_color="off",
         delta_arrow="off",
         help="Value at stake times the action's expected uplift (net: minus the cost).",
-        border=True,
     )
     roi = customer.get("roi")
     economics[3].metric(
@@ -83,10 +95,11 @@ def _card(customer: dict[str, Any]) -> None:
         border=True,
     )
     st.markdown(
-        f"**RFM segment:** {ui.plain(customer['rfm_segment'])} "
+        f"**RFM segment:** {ui.plain(labels.label('rfm_segment', customer['rfm_segment']))} "
         f"({ui.plain(_rfm_score(customer.get('rfm_score')))}) · "
-        f"**Action:** {ui.plain(customer['action_name'])} ({ui.plain(customer.get('channel'))}) · "
-        f"**Decision:** {ui.plain(charts.label(customer.get('decision_reason')))}"
+        f"**Action:** {ui.plain(labels.label('action', customer['action_code']))} "
+        f"({ui.plain(customer.get('channel'))}) · "
+        f"**Decision:** {ui.plain(readable(customer.get('decision_reason')))}"
     )
     in_budget = "in the plan" if customer.get("is_in_budget") else "not in the plan"
     st.caption(f"This customer is {in_budget}.")
@@ -95,7 +108,7 @@ def _card(customer: dict[str, Any]) -> None:
         st.markdown(ui.plain(customer["explanation"]))
 
 
-def _risk(risk: dict[str, Any] | None) -> None:
+def _risk(risk: dict[str, Any] | None, labels: Labels) -> None:
     st.subheader("Risk contributions")
     if risk is None:
         st.info("No risk row for this customer in marts.customer_risk.")
@@ -104,11 +117,12 @@ def _risk(risk: dict[str, Any] | None) -> None:
         f"The risk score of {float(risk['risk_score']):.2f} is the sum of these points: each "
         "signal (0 to 1) times its weight. Hover for what each signal measures."
     )
-    row = pd.Series(risk)
-    ui.chart(charts.risk_contributions(row, row), key="lookup_risk_points")
+    ui.chart(charts.risk_contributions(pd.Series(risk), labels), key="lookup_risk_points")
 
 
-def _timeline(warehouse: data.Warehouse, history: pd.DataFrame, selection: data.Selection) -> None:
+def _timeline(
+    warehouse: data.Warehouse, history: pd.DataFrame, selection: data.Selection, labels: Labels
+) -> None:
     st.subheader("Purchase timeline")
     if len(history) > 1:
         st.caption(
@@ -124,25 +138,32 @@ def _timeline(warehouse: data.Warehouse, history: pd.DataFrame, selection: data.
     else:
         ui.history_off("This customer's timeline has a single point.")
     highlight = None if selection.is_current else selection.snapshot
-    ui.chart(charts.customer_timeline(history, highlight), key="lookup_timeline")
+    ui.chart(charts.customer_timeline(history, labels, highlight), key="lookup_timeline")
     with st.expander("Snapshot rows"):
         st.dataframe(
-            history,
+            ui.with_labels(
+                history,
+                labels,
+                lifecycle_stage="lifecycle_stage",
+                value_segment="value_segment",
+                rfm_segment="rfm_segment",
+                risk_level="risk_level",
+            ),
             hide_index=True,
             column_config={
                 "as_of_date": st.column_config.DateColumn("As of"),
                 "net_revenue": st.column_config.NumberColumn(
-                    f"Net revenue ({charts.CURRENCY})", format="localized"
+                    f"Net revenue ({labels.currency})", format="localized"
                 ),
                 "net_revenue_last_365d": st.column_config.NumberColumn(
-                    f"Last 365 days ({charts.CURRENCY})", format="localized"
+                    f"Last 365 days ({labels.currency})", format="localized"
                 ),
             },
         )
 
 
 def render() -> None:
-    warehouse, selection = filters.current()
+    warehouse, selection, labels = filters.current()
     ui.page_header(
         "Customer lookup",
         "Everything the marts know about one customer: the 360 card, the reasons in plain "
@@ -172,9 +193,9 @@ def render() -> None:
         )
         return
     ui.current_build_only(selection, "The 360 card, explanation and risk contributions")
-    _card(customer)
-    _risk(data.customer_risk(warehouse, customer_id))
-    _timeline(warehouse, data.customer_history(warehouse, customer_id), selection)
+    _card(customer, labels)
+    _risk(data.customer_risk(warehouse, customer_id), labels)
+    _timeline(warehouse, data.customer_history(warehouse, customer_id), selection, labels)
 
 
 render()

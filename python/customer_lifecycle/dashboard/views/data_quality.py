@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from customer_lifecycle.dashboard import charts, data, filters, ui
+from customer_lifecycle.dashboard.labels import Labels
 
 REPORT_KEY = "quality_input"
 REASON_KEY = "quality_reason"
@@ -39,16 +40,16 @@ def _report(quality: pd.DataFrame) -> dict[str, Any]:
 
 def _summary(report: dict[str, Any]) -> None:
     tiles = st.columns(4)
-    tiles[0].metric("Lines read", charts.count(report["lines_read"]), border=True)
-    tiles[1].metric("Accepted", charts.count(report["lines_accepted"]), border=True)
-    tiles[2].metric(
+    ui.kpi(tiles[0], "Lines read", report["lines_read"])
+    ui.kpi(tiles[1], "Accepted", report["lines_accepted"])
+    ui.kpi(
+        tiles[2],
         "Rejected",
-        charts.count(report["lines_rejected"]),
+        report["lines_rejected"],
         delta=f"{charts.share(report['rejected_share'])} of lines "
         f"(ceiling {charts.share(report['max_rejected_share'], 0)})",
         delta_color="off",
         delta_arrow="off",
-        border=True,
     )
     tiles[3].metric(
         "Balanced",
@@ -76,7 +77,7 @@ def _summary(report: dict[str, Any]) -> None:
         )
 
 
-def _breakdown(report: dict[str, Any]) -> None:
+def _breakdown(report: dict[str, Any], labels: Labels) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Rejected lines by reason")
@@ -88,7 +89,10 @@ def _breakdown(report: dict[str, Any]) -> None:
         if rejected.empty:
             st.success("No line was rejected.", icon=":material/check_circle:")
         else:
-            ui.chart(charts.quality_bars(rejected, charts.COST), key="quality_rejected")
+            ui.chart(
+                charts.quality_bars(rejected, charts.COST, labels, "rejection_reason"),
+                key="quality_rejected",
+            )
     with right:
         st.subheader("Accepted lines by type")
         st.caption(
@@ -100,10 +104,10 @@ def _breakdown(report: dict[str, Any]) -> None:
             st.info("No line was accepted.")
         else:
             accepted["name"] = accepted["name"].str.removesuffix("_lines")
-            ui.chart(charts.quality_bars(accepted, charts.BENEFIT), key="quality_accepted")
+            ui.chart(charts.quality_bars(accepted, charts.BENEFIT, labels), key="quality_accepted")
 
 
-def _sample(warehouse: data.Warehouse) -> None:
+def _sample(warehouse: data.Warehouse, labels: Labels) -> None:
     st.subheader("Sample of rejected lines")
     reasons = data.rejection_reasons(warehouse)
     if not reasons:
@@ -112,7 +116,9 @@ def _sample(warehouse: data.Warehouse) -> None:
     choice = st.selectbox(
         "Reason",
         [ALL_REASONS, *reasons],
-        format_func=lambda reason: reason if reason == ALL_REASONS else charts.label(reason),
+        format_func=lambda reason: (
+            reason if reason == ALL_REASONS else labels.label("rejection_reason", reason)
+        ),
         key=REASON_KEY,
     )
     reason = None if choice == ALL_REASONS else choice
@@ -122,7 +128,7 @@ def _sample(warehouse: data.Warehouse) -> None:
         "(the header is line 1), with the reason in words and the raw text."
     )
     st.dataframe(
-        sample,
+        ui.with_labels(sample, labels, rejection_reason="rejection_reason"),
         hide_index=True,
         column_config={
             "source_file": st.column_config.TextColumn("File"),
@@ -137,7 +143,7 @@ def _sample(warehouse: data.Warehouse) -> None:
 
 
 def render() -> None:
-    warehouse, selection = filters.current()
+    warehouse, selection, labels = filters.current()
     ui.page_header(
         "Data quality",
         "What happened to every line of the input of the current build: accepted, or "
@@ -151,9 +157,9 @@ def render() -> None:
     report = _report(quality)
     _summary(report)
     st.divider()
-    _breakdown(report)
+    _breakdown(report, labels)
     st.divider()
-    _sample(warehouse)
+    _sample(warehouse, labels)
 
 
 render()

@@ -8,57 +8,62 @@ from customer_lifecycle.dashboard import charts, data, filters, ui
 
 
 def render() -> None:
-    warehouse, selection = filters.current()
+    warehouse, selection, labels = filters.current()
     ui.page_header(
         "Overview",
-        f"Snapshot {ui.snapshot_caption(selection)} · {filters.describe(selection)}. "
+        f"Snapshot {ui.snapshot_caption(selection)} · {filters.describe(selection, labels)}. "
         "Every number is read from the marts; the filters in the sidebar narrow them.",
     )
     totals = data.customer_totals(warehouse, selection)
     if not totals.get("customers"):
-        ui.nothing_matches(selection)
+        ui.nothing_matches(selection, labels)
         return
 
+    currency = labels.currency
     tiles = st.columns(5)
-    tiles[0].metric(
+    ui.kpi(
+        tiles[0],
         "Customers",
-        charts.count(totals["customers"]),
+        totals["customers"],
         help="Customers with a product sale before the as-of date.",
-        border=True,
     )
-    tiles[1].metric(
+    ui.kpi(
+        tiles[1],
         "Net revenue",
-        charts.money_short(totals["net_revenue"]),
+        totals["net_revenue"],
+        currency=currency,
         help="Product sales minus returns to date, summed over the customers shown.",
-        border=True,
     )
     if selection.is_current:
         at_risk = data.revenue_at_risk(warehouse, selection)
         plan = data.planned_contacts(warehouse, selection)
-        tiles[2].metric(
+        ui.kpi(
+            tiles[2],
             "Revenue at risk",
-            charts.money_short(at_risk["revenue_at_risk"]),
+            at_risk["revenue_at_risk"],
+            currency=currency,
             help=(
-                "Yearly value at stake of the customers whose risk level is high or critical "
-                f"({charts.count(at_risk['customers_at_risk'])} customers), from "
-                f"marts.{at_risk['source']}."
+                "Yearly value at stake of the customers whose risk level counts as at risk "
+                "(is_at_risk in seeds/risk_levels.csv): "
+                f"{charts.count(at_risk['customers_at_risk'])} customers."
             ),
-            border=True,
         )
-        tiles[3].metric(
+        ui.kpi(
+            tiles[3],
             "Planned spend",
-            charts.money_short(plan["planned_spend"]),
+            plan["action_cost"],
+            currency=currency,
             help=(
-                f"Cost of the actions for the {charts.count(plan['contacts'])} customers in "
+                f"Cost of the actions for the {charts.count(plan['customers'])} customers in "
                 "the plan (within the campaign budget, if one is set)."
             ),
-            border=True,
         )
-        tiles[4].metric(
+        ui.kpi(
+            tiles[4],
             "Expected benefit",
-            charts.money_short(plan["expected_benefit"]),
+            plan["expected_benefit"],
+            currency=currency,
             help="Value at stake times the expected uplift, summed over the customers in the plan.",
-            border=True,
         )
     else:
         note = "Kept for the current build only: pick its snapshot to see this."
@@ -79,7 +84,7 @@ def render() -> None:
             "bought) and value segment (columns: their rank by net revenue). Hover for revenue."
         )
         grid = data.stage_value_grid(warehouse, selection)
-        ui.chart(charts.stage_value_heatmap(grid), key="overview_heatmap")
+        ui.chart(charts.stage_value_heatmap(grid, labels), key="overview_heatmap")
     with right:
         st.subheader("Risk distribution")
         st.caption(
@@ -87,7 +92,7 @@ def render() -> None:
             "docs/decision_logic.md). Hover for their net revenue."
         )
         levels = data.risk_level_counts(warehouse, selection)
-        ui.chart(charts.risk_level_bars(levels), key="overview_risk_levels")
+        ui.chart(charts.risk_level_bars(levels, labels), key="overview_risk_levels")
 
 
 render()

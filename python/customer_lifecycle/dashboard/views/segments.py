@@ -7,25 +7,29 @@ import datetime as dt
 import streamlit as st
 
 from customer_lifecycle.dashboard import charts, data, filters, ui
+from customer_lifecycle.dashboard.labels import Labels
 
 PAIR_KEY = "segments_migration_pair"
 
 
-def _rfm(warehouse: data.Warehouse, selection: data.Selection) -> None:
+def _rfm(warehouse: data.Warehouse, selection: data.Selection, labels: Labels) -> None:
     st.subheader("RFM segments")
+    examples = ", ".join(labels.label("rfm_segment", code) for code in labels.order("rfm_segment"))
     st.caption(
         "Customers grouped by their recency, frequency and monetary scores into named segments "
-        "(Champions, At Risk, Lost, ...). Tile size is the number of customers."
+        f"({examples}). Tile size is the number of customers."
     )
     segments = data.rfm_segments(warehouse, selection)
     if segments.empty:
-        ui.nothing_matches(selection)
+        ui.nothing_matches(selection, labels)
         return
     left, right = st.columns([3, 2])
     with left:
-        ui.chart(charts.rfm_treemap(segments), key="segments_treemap")
+        ui.chart(charts.rfm_treemap(segments, labels), key="segments_treemap")
     with right:
-        table = segments.assign(share=segments["customers"] / segments["customers"].sum())
+        table = segments.assign(
+            rfm_segment=[labels.label("rfm_segment", code) for code in segments["rfm_segment"]]
+        )
         st.dataframe(
             table[["rfm_segment", "customers", "share", "net_revenue"]],
             hide_index=True,
@@ -34,7 +38,7 @@ def _rfm(warehouse: data.Warehouse, selection: data.Selection) -> None:
                 "customers": st.column_config.NumberColumn("Customers", format="localized"),
                 "share": st.column_config.NumberColumn("Share", format="percent"),
                 "net_revenue": st.column_config.NumberColumn(
-                    f"Net revenue ({charts.CURRENCY})", format="localized"
+                    f"Net revenue ({labels.currency})", format="localized"
                 ),
             },
         )
@@ -44,12 +48,13 @@ def _pair_label(pair: tuple[dt.date, dt.date]) -> str:
     return f"{pair[0]:%Y-%m-%d} → {pair[1]:%Y-%m-%d}"
 
 
-def _migration(warehouse: data.Warehouse, selection: data.Selection) -> None:
+def _migration(warehouse: data.Warehouse, selection: data.Selection, labels: Labels) -> None:
     st.subheader("Stage migration between snapshots")
     st.caption(
         "How customers moved between lifecycle stages from one snapshot of the build to the "
-        "next. New customers enter from 'Not yet a customer'; every customer of a snapshot is "
-        "in the next one. This mart counts all customers, so the customer filters do not apply."
+        "next. New customers enter from the stage before their first purchase; every customer "
+        "of a snapshot is in the next one. This mart counts all customers, so the customer "
+        "filters do not apply."
     )
     pairs = data.migration_pairs(warehouse)
     if not pairs:
@@ -74,9 +79,9 @@ def _migration(warehouse: data.Warehouse, selection: data.Selection) -> None:
         return
     flow, matrix = st.tabs(["Flow", "Matrix"])
     with flow:
-        ui.chart(charts.migration_sankey(moves), key="segments_sankey")
+        ui.chart(charts.migration_sankey(moves, labels), key="segments_sankey")
     with matrix:
-        ui.chart(charts.migration_matrix(moves), key="segments_matrix")
+        ui.chart(charts.migration_matrix(moves, labels), key="segments_matrix")
 
 
 def _cohorts(warehouse: data.Warehouse, selection: data.Selection) -> None:
@@ -95,14 +100,14 @@ def _cohorts(warehouse: data.Warehouse, selection: data.Selection) -> None:
 
 
 def render() -> None:
-    warehouse, selection = filters.current()
+    warehouse, selection, labels = filters.current()
     ui.page_header(
         "Segments",
-        f"Snapshot {ui.snapshot_caption(selection)} · {filters.describe(selection)}.",
+        f"Snapshot {ui.snapshot_caption(selection)} · {filters.describe(selection, labels)}.",
     )
-    _rfm(warehouse, selection)
+    _rfm(warehouse, selection, labels)
     st.divider()
-    _migration(warehouse, selection)
+    _migration(warehouse, selection, labels)
     st.divider()
     _cohorts(warehouse, selection)
 
