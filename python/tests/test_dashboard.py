@@ -710,7 +710,7 @@ def test_overview_reads_its_numbers_from_the_marts(warehouse: Path) -> None:
         "Net revenue": "£34.7k",  # 15,000 + 12,492.22 + 20.28 + 600 + 1,400 + 5,200
         "Revenue at risk": "£8.18k",  # 12346 (critical) 8,156.82 + 12347 (high) 20.28
         "Planned spend": "£18.30",  # 12 + 5 + 1 + 0.30 in budget
-        "Expected benefit": "£1.58k",  # 815.68 + 520 + 90 + 150
+        "Expected margin": "£1.58k",  # 815.68 + 520 + 90 + 150
     }
     helps = tooltips(app)
     assert "Exact figure: £34,712.50." in helps["Net revenue"]
@@ -723,7 +723,7 @@ def test_overview_reads_its_numbers_from_the_marts(warehouse: Path) -> None:
     assert shown["Customers"] == "2"
     assert shown["Net revenue"] == "£5.22k"  # 20.28 + 5,200
     assert shown["Revenue at risk"] == "£20.28"  # 12347 is high risk with 20.28 at stake
-    assert shown["Expected benefit"] == "£150"  # 12350's cross-sell email
+    assert shown["Expected margin"] == "£150"  # 12350's cross-sell email
     app.multiselect(key="filter_risk_levels").set_value(["low"]).run()
     assert_clean(app)
     shown = metrics(app)

@@ -438,7 +438,7 @@ def cost_benefit(plan: pd.DataFrame, labels: Labels) -> go.Figure:
     figure = go.Figure()
     for column, name, color in (
         ("action_cost", "Cost", COST),
-        ("expected_benefit", "Expected benefit", BENEFIT),
+        ("expected_benefit", "Expected margin", BENEFIT),
     ):
         figure.add_trace(
             go.Bar(
@@ -592,7 +592,7 @@ def customer_timeline(
             mode="lines+markers",
             line={"color": ACCENT},
             hovertemplate="%{x|%Y-%m-%d}: %{y:,} days<extra></extra>",
-            name="Recency",
+            name="Days since the last purchase",
             showlegend=False,
         ),
         row=2,

@@ -34,17 +34,17 @@ def _kpis(warehouse: data.Warehouse, selection: data.Selection, labels: Labels) 
     )
     ui.kpi(
         tiles[2],
-        "Expected benefit",
+        "Expected margin",
         plan["expected_benefit"],
         currency=currency,
-        help="Each customer's value at stake times the action's expected uplift, summed.",
+        help="Each customer's value at stake x expected uplift x gross_margin_rate, summed.",
     )
     ui.kpi(
         tiles[3],
         "Expected net benefit",
         plan["net_benefit"],
         currency=currency,
-        help="Expected benefit minus cost, summed.",
+        help="Expected margin minus cost, summed.",
     )
 
 
@@ -94,7 +94,7 @@ def _plan_table(
         else "every customer"
     )
     st.caption(
-        f"One row per action chosen for {scope}: customers, total cost, expected benefit and "
+        f"One row per action chosen for {scope}: customers, total cost, expected margin and "
         "ROI (net benefit over cost, with its band at the low and high uplift)"
         + (", and the part in the plan (within the budget)." if has_budget else ".")
     )
@@ -121,7 +121,7 @@ def _plan_table(
             "channel": st.column_config.TextColumn("Channel"),
             "customers": st.column_config.NumberColumn("Customers", format="localized"),
             "action_cost": _money_column("Cost", currency),
-            "expected_benefit": _money_column("Expected benefit", currency),
+            "expected_benefit": _money_column("Expected margin", currency),
             "net_benefit": _money_column("Net benefit", currency),
             "roi": st.column_config.NumberColumn("ROI", format="%.1f"),
             "roi_low": st.column_config.NumberColumn("ROI low", format="%.1f"),
@@ -205,7 +205,7 @@ def _contacts(warehouse: data.Warehouse, selection: data.Selection, labels: Labe
             "channel": st.column_config.TextColumn("Channel"),
             "unit_cost": _money_column("Cost", labels.currency),
             "value_at_stake": _money_column("Value at stake", labels.currency),
-            "expected_benefit": _money_column("Expected benefit", labels.currency),
+            "expected_benefit": _money_column("Expected margin", labels.currency),
             "net_benefit": _money_column("Net benefit", labels.currency),
             "risk_score": st.column_config.NumberColumn("Risk score", format="%.2f"),
             "roi": st.column_config.NumberColumn("ROI", format="%.1f"),

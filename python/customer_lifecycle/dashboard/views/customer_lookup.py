@@ -74,13 +74,13 @@ def _card(customer: dict[str, Any], labels: Labels) -> None:
     )
     ui.kpi(
         economics[2],
-        "Expected benefit",
+        "Expected margin",
         customer["expected_benefit"],
         currency=currency,
         delta=f"net {charts.compact_money(customer['net_benefit'], currency)}",
         delta_color="off",
         delta_arrow="off",
-        help="Value at stake times the action's expected uplift (net: minus the cost).",
+        help="Value at stake x expected uplift x gross_margin_rate (net: minus the cost).",
     )
     roi = customer.get("roi")
     economics[3].metric(

@@ -60,19 +60,22 @@ def render() -> None:
         )
         ui.kpi(
             tiles[4],
-            "Expected benefit",
+            "Expected margin",
             plan["expected_benefit"],
             currency=currency,
-            help="Value at stake times the expected uplift, summed over the customers in the plan.",
+            help=(
+                "Value at stake x expected uplift x gross_margin_rate: the contribution the plan"
+                " is expected to bring back, summed over its customers."
+            ),
         )
     else:
         note = "Kept for the current build only: pick its snapshot to see this."
         for tile, name in zip(
-            tiles[2:], ("Revenue at risk", "Planned spend", "Expected benefit"), strict=True
+            tiles[2:], ("Revenue at risk", "Planned spend", "Expected margin"), strict=True
         ):
             tile.metric(name, charts.NO_VALUE, help=note, border=True)
         st.caption(
-            "Revenue at risk, planned spend and expected benefit come from the action plan, "
+            "Revenue at risk, planned spend and expected margin come from the action plan, "
             "which exists for the current build only; pick the current snapshot to see them."
         )
 
