@@ -36,6 +36,8 @@ final as (
         top_risk_points,
         second_risk_driver,
         second_risk_points,
+        is_top_risk_driver_quiet,
+        is_second_risk_driver_quiet,
         {%- for signal in risk_signals() %}
             {{ signal }}_signal,
             {{ signal }}_points,
