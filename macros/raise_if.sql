@@ -4,7 +4,22 @@
     broken invariant into a build failure that says what is wrong.
 -#}
 {% macro raise_if(condition, message) -%}
-    (case when {{ condition }} then error({{ message }}) else true end)
+    (case when {{ condition }} then {{ raise_error(message) }} else true end)
+{%- endmacro %}
+
+
+{#- An expression that stops the query with `message`, typed to fit a boolean branch. -#}
+{% macro raise_error(message) -%}
+    {{ return(adapter.dispatch('raise_error', 'customer_lifecycle')(message)) }}
+{%- endmacro %}
+
+{% macro duckdb__raise_error(message) -%}
+    error({{ message }})
+{%- endmacro %}
+
+{#- Spark's raise_error() returns null; the cast gives the branch the boolean type. -#}
+{% macro spark__raise_error(message) -%}
+    cast(raise_error({{ message }}) as boolean)
 {%- endmacro %}
 
 
