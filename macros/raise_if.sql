@@ -23,7 +23,16 @@
 {%- endmacro %}
 
 
-{#- A Jinja string as a SQL string literal, quotes escaped. -#}
+{#- A Jinja string as a SQL string literal that reads back as exactly `value`. -#}
 {% macro sql_quote(value) -%}
-    '{{ value | replace("'", "''") }}'
+    {{ return(adapter.dispatch('sql_quote', 'customer_lifecycle')(value | string)) }}
+{%- endmacro %}
+
+{% macro default__sql_quote(value) -%}
+    {{ return("'" ~ value | replace("'", "''") ~ "'") }}
+{%- endmacro %}
+
+{#- Spark reads a backslash in a literal as an escape ('\t' is a tab). -#}
+{% macro spark__sql_quote(value) -%}
+    {{ return("'" ~ value | replace("\\", "\\\\") | replace("'", "\\'") ~ "'") }}
 {%- endmacro %}
