@@ -76,3 +76,144 @@
 {% macro spark__regexp_full_match(text, pattern) -%}
     ({{ text }} rlike concat('^(?:', {{ pattern }}, ')$'))
 {%- endmacro %}
+
+
+{#- The length of `text` in bytes, as UTF-8. -#}
+{% macro byte_length(text) -%}
+    {{ return(adapter.dispatch('byte_length', 'customer_lifecycle')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__byte_length(text) -%}
+    strlen({{ text }})
+{%- endmacro %}
+
+{% macro spark__byte_length(text) -%}
+    octet_length({{ text }})
+{%- endmacro %}
+
+
+{#-
+    How the per-file models (the landing cache) are built: on DuckDB
+    incrementally, adding only the files not parsed yet (delete+insert by
+    file); on Spark in full each build, because dbt-spark's incremental
+    strategies on Parquet (append, insert_overwrite) cannot delete the rows
+    of a file that left the input. is_incremental() is then false, and
+    every file is read.
+-#}
+{% macro per_file_materialization() -%}
+    {{ return(adapter.dispatch('per_file_materialization', 'customer_lifecycle')()) }}
+{%- endmacro %}
+
+{% macro default__per_file_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__per_file_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
+
+{#- A timestamp from microseconds since 1970-01-01 00:00:00. -#}
+{% macro timestamp_from_micros(micros) -%}
+    {{ return(adapter.dispatch('timestamp_from_micros', 'customer_lifecycle')(micros)) }}
+{%- endmacro %}
+
+{% macro duckdb__timestamp_from_micros(micros) -%}
+    make_timestamp({{ micros }})
+{%- endmacro %}
+
+{% macro spark__timestamp_from_micros(micros) -%}
+    timestamp_micros({{ micros }})
+{%- endmacro %}
+
+
+{#- `text` without any of the characters of `characters` (SQL) at either end. -#}
+{% macro trim_chars(text, characters) -%}
+    {{ return(adapter.dispatch('trim_chars', 'customer_lifecycle')(text, characters)) }}
+{%- endmacro %}
+
+{% macro duckdb__trim_chars(text, characters) -%}
+    trim({{ text }}, {{ characters }})
+{%- endmacro %}
+
+{% macro spark__trim_chars(text, characters) -%}
+    btrim({{ text }}, {{ characters }})
+{%- endmacro %}
+
+
+{#-
+    One row per piece of `text` cut at every `delimiter` (both SQL over the
+    rows of `relation`, a CTE): the relation's `key` column, the piece as
+    `cell`, and its position from 1 as `field_position`. Empty pieces count.
+-#}
+{% macro split_with_positions(relation, key, text, delimiter) -%}
+    {{ return(adapter.dispatch('split_with_positions', 'customer_lifecycle')(
+        relation, key, text, delimiter
+    )) }}
+{%- endmacro %}
+
+{% macro duckdb__split_with_positions(relation, key, text, delimiter) -%}
+    select
+        {{ relation }}.{{ key }},
+        cells.cell,
+        cells.field_position
+    from {{ relation }}
+    cross join unnest(string_split({{ text }}, {{ delimiter }}))
+        with ordinality as cells (cell, field_position)
+{%- endmacro %}
+
+{#- split() takes a regular expression: the delimiter is quoted as a literal. -#}
+{% macro spark__split_with_positions(relation, key, text, delimiter) -%}
+    select
+        {{ relation }}.{{ key }},
+        cells.cell,
+        cells.position + 1 as field_position
+    from {{ relation }}
+    lateral view posexplode(
+        split({{ text }}, concat({{ sql_quote('\\Q') }}, {{ delimiter }}, {{ sql_quote('\\E') }}), -1)
+    ) cells as position, cell
+{%- endmacro %}
+
+
+{#- The number of items of a list (DuckDB) or array (Spark). -#}
+{% macro list_size(list) -%}
+    {{ return(adapter.dispatch('list_size', 'customer_lifecycle')(list)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_size(list) -%}
+    len({{ list }})
+{%- endmacro %}
+
+{#- Spark's size() is -1 for a null array; DuckDB's len() is null. -#}
+{% macro spark__list_size(list) -%}
+    case when {{ list }} is not null then size({{ list }}) end
+{%- endmacro %}
+
+
+{#- The item at `position`, counted from 1; null past the end. -#}
+{% macro list_element(list, position) -%}
+    {{ return(adapter.dispatch('list_element', 'customer_lifecycle')(list, position)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_element(list, position) -%}
+    {{ list }}[{{ position }}]
+{%- endmacro %}
+
+{#- element_at() counts from 1 too; try_ gives null for a position past the end. -#}
+{% macro spark__list_element(list, position) -%}
+    try_element_at({{ list }}, {{ position }})
+{%- endmacro %}
+
+
+{#- `text` with every match of `pattern` replaced (Spark replaces all; DuckDB needs 'g'). -#}
+{% macro regexp_replace_all(text, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regexp_replace_all', 'customer_lifecycle')(text, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro duckdb__regexp_replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, {{ pattern }}, {{ replacement }}, 'g')
+{%- endmacro %}
+
+{% macro spark__regexp_replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, {{ pattern }}, {{ replacement }})
+{%- endmacro %}

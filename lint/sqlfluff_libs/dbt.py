@@ -20,3 +20,7 @@ def date_trunc(datepart: str, date: str) -> str:
 
 def generate_series(upper_bound: int) -> str:
     return f"select generate_series as generated_number from generate_series(1, {upper_bound})"
+
+
+def type_string() -> str:
+    return "varchar"

@@ -1,7 +1,8 @@
 {#-
     Helpers for reading the raw input (stg_retail__raw_lines and
-    stg_retail__files). They are DuckDB-specific on purpose: an adapter port
-    rewrites this folder and models/ingestion, nothing else.
+    stg_retail__files). Reading files is where DuckDB and Spark differ most,
+    so each reader has a duckdb__ and a spark__ version, and the models call
+    only the dispatching macro.
 -#}
 
 {#-
@@ -11,7 +12,18 @@
     for choosing the reader.
 -#}
 {% macro transactions_path() -%}
-    {%- set location = source('retail', 'transactions').external -%}
+    {%- set relation = source('retail', 'transactions') -%}
+    {#-
+        dbt-duckdb renders the source's external_location into the relation;
+        other adapters leave it in the source's meta, with the braces doubled
+        for dbt-duckdb's format().
+    -#}
+    {%- if relation.external is defined -%}
+        {%- set location = relation.external -%}
+    {%- elif execute -%}
+        {%- set location = graph.sources['source.customer_lifecycle.retail.transactions']
+            .config.meta.external_location | replace('{{', '{') | replace('}}', '}') -%}
+    {%- endif -%}
     {#- Not a string while dbt parses, nor in a unit test or sqlfluff's templater. -#}
     {%- if location is not string -%}
         {{ return('') }}
@@ -35,26 +47,57 @@
 -#}
 {% macro input_files() -%}
     {#- Before the execute check, so that dbt records the dependency. -#}
-    {%- set location = source('retail', 'transactions').external -%}
+    {%- set path = transactions_path() -%}
     {%- if not execute -%}
         {{ return([]) }}
     {%- endif -%}
-    {%- set matched = run_query('select count(*) from glob(' ~ location ~ ')').columns[0].values()[0] -%}
-    {%- if matched == 0 -%}
-        {{ return([]) }}
-    {%- endif -%}
-    {%- set listing -%}
-        select filename, size, epoch_us(last_modified)
-        from read_blob({{ location }})
-        order by filename
-    {%- endset -%}
     {%- set files = [] -%}
-    {%- for row in run_query(listing).rows -%}
+    {%- for row in run_query(adapter.dispatch('input_listing', 'customer_lifecycle')(path)).rows -%}
         {%- do files.append({
             'source_file': row[0], 'file_bytes': row[1], 'modified_us': row[2]
         }) -%}
     {%- endfor -%}
     {{ return(files) }}
+{%- endmacro %}
+
+
+{#-
+    SQL listing the files `path` (a file or a glob) matches: path, size,
+    modification time in microseconds (whole milliseconds, the precision
+    Spark's listing has), ordered by path.
+-#}
+{% macro duckdb__input_listing(path) -%}
+    {%- set location = sql_quote(path) -%}
+    {%- set matched = run_query('select count(*) from glob(' ~ location ~ ')').columns[0].values()[0] -%}
+    {%- if matched == 0 -%}
+        {{ return('select null, null, null where false') }}
+    {%- endif -%}
+    {{ return(
+        'select filename, size, epoch_us(last_modified) // 1000 * 1000 from read_blob('
+        ~ location ~ ') order by filename'
+    ) }}
+{%- endmacro %}
+
+{#-
+    binaryFile lists without reading content when only these columns are
+    asked for. Its paths are URIs (file:/...); the scheme is dropped for a
+    local file, so that messages and marts show the path as DuckDB does.
+    A path that matches nothing stops the query with Spark's PATH_NOT_FOUND
+    error, which names the path. Spark lists the files of a folder given as
+    the path; DuckDB matches none, and stg_retail__files then suggests a
+    glob (files_in_folder): a path without glob characters keeps only the
+    file it names, so that both engines say the same.
+-#}
+{% macro spark__input_listing(path) -%}
+    {%- set listing -%}
+        select regexp_replace(path, '^file:', '') as source_file, length, unix_micros(modificationTime)
+        from binaryFile.`{{ path }}`
+    {%- endset -%}
+    {%- if not modules.re.search('[*?\\[{]', path) -%}
+        {%- set listing = 'select * from (' ~ listing ~ ') where source_file like '
+            ~ sql_quote('%' ~ path.lstrip('.').lstrip('/')) -%}
+    {%- endif -%}
+    {{ return(listing ~ ' order by 1') }}
 {%- endmacro %}
 
 
@@ -67,7 +110,17 @@
     {%- if not execute or not path -%}
         {{ return(0) }}
     {%- endif -%}
+    {{ return(adapter.dispatch('files_in_folder', 'customer_lifecycle')(path)) }}
+{%- endmacro %}
+
+{% macro duckdb__files_in_folder(path) -%}
     {%- set query = 'select count(*) from glob(' ~ sql_quote(path.rstrip('/') ~ '/*') ~ ')' -%}
+    {{ return(run_query(query).columns[0].values()[0]) }}
+{%- endmacro %}
+
+{#- Only called once the path has matched no file, so it names a folder (or nothing). -#}
+{% macro spark__files_in_folder(path) -%}
+    {%- set query = 'select count(*) from binaryFile.`' ~ path.rstrip('/') ~ '`' -%}
     {{ return(run_query(query).columns[0].values()[0]) }}
 {%- endmacro %}
 
@@ -138,9 +191,17 @@
 {#- Parquet column names of one file, in file order, read from its footer. -#}
 {% macro parquet_columns(path) -%}
     {%- set described = run_query(
-        "describe select * from read_parquet(" ~ sql_quote(path) ~ ")"
+        adapter.dispatch('describe_parquet', 'customer_lifecycle')(sql_quote(path))
     ) -%}
     {{ return(described.columns[0].values() | list) }}
+{%- endmacro %}
+
+{% macro duckdb__describe_parquet(path) -%}
+    {{ return('describe select * from read_parquet(' ~ path ~ ')') }}
+{%- endmacro %}
+
+{% macro spark__describe_parquet(path) -%}
+    {{ return('describe query select * from parquet.`' ~ spark_path(path) ~ '`') }}
 {%- endmacro %}
 
 
@@ -150,7 +211,7 @@
     byte-order mark in front of "Invoice" all normalise away.
 -#}
 {% macro header_key(text) -%}
-    regexp_replace(lower({{ text }}), '[^a-z0-9]', '', 'g')
+    {{ regexp_replace_all('lower(' ~ text ~ ')', "'[^a-z0-9]'", "''") }}
 {%- endmacro %}
 
 
@@ -191,7 +252,16 @@
     {%- if not execute -%}
         {{ return(1) }}
     {%- endif -%}
+    {{ return(adapter.dispatch('read_ranges_per_file', 'customer_lifecycle')()) }}
+{%- endmacro %}
+
+{% macro duckdb__read_ranges_per_file() -%}
     {{ return(run_query("select current_setting('threads')").columns[0].values()[0] | int) }}
+{%- endmacro %}
+
+{#- Spark cuts a file into splits itself (spark__csv_numbered_lines). -#}
+{% macro spark__read_ranges_per_file() -%}
+    {{ return(1) }}
 {%- endmacro %}
 
 
@@ -216,14 +286,14 @@
     from (
         select
             *,
-            hash(raw_line) as text_key,
-            hash(raw_line || chr(31)) as text_check
+            {{ row_hash(['raw_line']) }} as text_key,
+            {{ row_hash(["raw_line || chr(31)"]) }} as text_check
         from ({{ numbered }})
     ) as numbered
     left join (
         select
-            hash(raw_line) as text_key,
-            hash(raw_line || chr(31)) as text_check,
+            {{ row_hash(['raw_line']) }} as text_key,
+            {{ row_hash(["raw_line || chr(31)"]) }} as text_check,
             min(source_line_number) as first_line_number
         from ({{ numbered }})
         group by 1, 2
@@ -239,8 +309,8 @@
 {#- The columns every row of a file carries: its listing and how it is read. -#}
 {% macro file_constants(path, file) -%}
     {{ path }} as source_file,
-    {{ file.file_bytes }}::bigint as file_bytes,
-    {{ file.modified_us }}::bigint as modified_us,
+    cast({{ file.file_bytes }} as bigint) as file_bytes,
+    cast({{ file.modified_us }} as bigint) as modified_us,
     {{ sql_quote(file.file_encoding) }} as file_encoding,
     {{ sql_quote(file.date_order) }} as date_order,
     {{ sql_quote(file.date_order_basis) }} as date_order_basis
@@ -256,7 +326,13 @@
     wherever the cuts fall, and they only decide how evenly the threads
     share the work.
 -#}
-{% macro csv_numbered_lines(path, encoding, ranges, range_lines) -%}
+{% macro csv_numbered_lines(path, encoding, ranges, range_lines, include_header=false) -%}
+    {{ return(adapter.dispatch('csv_numbered_lines', 'customer_lifecycle')(
+        path, encoding, ranges, range_lines, include_header
+    )) }}
+{%- endmacro %}
+
+{% macro duckdb__csv_numbered_lines(path, encoding, ranges, range_lines, include_header) -%}
     {%- for range_index in range(ranges) %}
     {%- set first_skipped = range_index * range_lines %}
     select
@@ -273,9 +349,83 @@
         limit {{ range_lines }}
         {%- endif %}
     )
-    where line_number + {{ first_skipped }} > 1
+    where line_number + {{ first_skipped }} > {{ 0 if include_header else 1 }}
     {{ 'union all' if not loop.last }}
     {%- endfor %}
+{%- endmacro %}
+
+{#-
+    Spark reads a large file in several splits (spark.sql.files.maxPartitionBytes
+    each), in parallel, and packs splits into tasks in no particular order.
+    Within one split, rows come in file order, and monotonically_increasing_id()
+    grows with them; every row also knows the byte offset where its split
+    starts (input_file_block_start()). A line that crosses a split boundary
+    belongs to the split it starts in, as Hadoop's line reader reads it. So
+    a line's number is the count of lines in the splits before its own, plus
+    its rank in its split: exact for a file of any size, however the splits
+    were scheduled, and computed split by split, never in one sort of the
+    whole file. Ranges are Spark's to choose.
+-#}
+{% macro spark__csv_numbered_lines(path, encoding, ranges, range_lines, include_header) -%}
+    {%- set physical_lines -%}
+        select
+            input_file_block_start() as block_start,
+            monotonically_increasing_id() as read_order,
+            value as raw_line
+        from text.`{{ spark_path(path) }}`
+    {%- endset %}
+    select
+        splits.lines_before
+        + row_number() over (partition by lines.block_start order by lines.read_order)
+            as source_line_number,
+        lines.raw_line
+    from ({{ physical_lines }}) as lines
+    inner join (
+        select
+            block_start,
+            coalesce(sum(count(*)) over (
+                order by block_start rows between unbounded preceding and 1 preceding
+            ), 0) as lines_before
+        from ({{ physical_lines }})
+        group by block_start
+    ) as splits
+        on lines.block_start = splits.block_start
+    {%- if not include_header %}
+    qualify source_line_number > 1
+    {%- endif %}
+{%- endmacro %}
+
+
+{#-
+    The first line of a CSV file (`path`, a SQL literal) read as UTF-8, as
+    `line`: no row for an empty file.
+-#}
+{% macro first_line(path) -%}
+    {{ return(adapter.dispatch('first_line', 'customer_lifecycle')(path)) }}
+{%- endmacro %}
+
+{#- The numbering makes LIMIT take the first line, whatever the read order. -#}
+{% macro duckdb__first_line(path) -%}
+    select line
+    from (
+        select
+            row_number() over () as line_number,
+            line
+        from {{ read_physical_lines(path, 'utf-8') }}
+    )
+    where line_number = 1
+    limit 1
+{%- endmacro %}
+
+{#- The first line is the first row of the split that starts the file. -#}
+{% macro spark__first_line(path) -%}
+    select min_by(value, read_order) as line
+    from (
+        select value, monotonically_increasing_id() as read_order
+        from text.`{{ spark_path(path) }}`
+        where input_file_block_start() = 0
+    )
+    having count(*) > 0
 {%- endmacro %}
 
 
@@ -288,6 +438,10 @@
     (customer_lifecycle.dbt_paths_plugin): one read, no ranges.
 -#}
 {% macro decoded_numbered_lines(path, encoding) -%}
+    {{ return(adapter.dispatch('decoded_numbered_lines', 'customer_lifecycle')(path, encoding)) }}
+{%- endmacro %}
+
+{% macro duckdb__decoded_numbered_lines(path, encoding) -%}
     select
         source_line_number,
         raw_line
@@ -302,9 +456,32 @@
     )
 {%- endmacro %}
 
+{#-
+    Spark's decode() knows Java's charsets (spark.sql.legacy.javaCharsets in
+    the profile). The lines are cut at LF, a CR before it dropped, and the
+    empty piece after a final line break is no line, as DuckDB reads them.
+-#}
+{% macro spark__decoded_numbered_lines(path, encoding) -%}
+    {%- set charset = {'windows-1252': 'windows-1252', 'latin-1': 'ISO-8859-1'}[encoding] -%}
+    select
+        position + 1 as source_line_number,
+        regexp_replace(line, chr(13) || '$', '') as raw_line
+    from (
+        select
+            posexplode(split(decode(content, '{{ charset }}'), chr(10), -1)) as (position, line),
+            size(split(decode(content, '{{ charset }}'), chr(10), -1)) as pieces
+        from binaryFile.`{{ spark_path(path) }}`
+    )
+    where not (position = pieces - 1 and line = '')
+{%- endmacro %}
+
 
 {#- A Parquet file's rows as lines: values as text joined by U+001F, numbered from 1. -#}
 {% macro parquet_numbered_rows(path, columns) -%}
+    {{ return(adapter.dispatch('parquet_numbered_rows', 'customer_lifecycle')(path, columns)) }}
+{%- endmacro %}
+
+{% macro duckdb__parquet_numbered_rows(path, columns) -%}
     select
         file_row_number + 1 as source_line_number,
         concat_ws(
@@ -314,4 +491,29 @@
             {%- endfor %}
         ) as raw_line
     from read_parquet({{ path }}, file_row_number = true)
+{%- endmacro %}
+
+{#- _metadata.row_index is a row's position in its file, whatever the split that read it. -#}
+{% macro spark__parquet_numbered_rows(path, columns) -%}
+    select
+        _metadata.row_index + 1 as source_line_number,
+        concat_ws(
+            chr(31),
+            {%- for column in columns %}
+            coalesce(cast({{ adapter.quote(column) }} as string), ''){{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as raw_line
+    from parquet.`{{ spark_path(path) }}`
+{%- endmacro %}
+
+
+{#-
+    The file path inside a Spark SQL literal (`path`, from sql_quote) as it
+    goes between the backticks of `text.`<path>``: unescaped, backticks
+    doubled.
+-#}
+{% macro spark_path(path) -%}
+    {{ return(
+        path[1:-1] | replace("\\'", "'") | replace("\\\\", "\\") | replace('`', '``')
+    ) }}
 {%- endmacro %}

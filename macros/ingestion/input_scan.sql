@@ -88,35 +88,8 @@
         {{ return(scan) }}
     {%- endif -%}
 
-    {#-
-        Read as UTF-8, a line the reader cannot take becomes a row of the
-        rejects table, with its number and kind, instead of an error.
-    -#}
-    {%- set utf8_lines -%}
-        select null::bigint as source_line_number, line as raw_line
-        from {{ read_physical_lines(
-            sql_quote(path), 'utf-8',
-            "ignore_errors = true, store_rejects = true,"
-            ~ " rejects_table = 'input_scan_errors', rejects_scan = 'input_scan_scans'"
-        ) }}
-    {%- endset -%}
-    {%- set utf8_scan = scan_counts(utf8_lines) -%}
-    {%- set errors = {} -%}
-    {%- set error_query -%}
-        select
-            error_type,
-            min(line) as first_line,
-            count(distinct line) as lines,
-            arg_min(csv_line, line) as first_text
-        from input_scan_errors
-        group by error_type
-    {%- endset -%}
-    {%- for row in run_query(error_query).rows -%}
-        {%- do errors.update({row[0]: {'line': row[1], 'lines': row[2], 'text': row[3] or ''}}) -%}
-    {%- endfor -%}
-    {%- do run_query('drop table if exists input_scan_errors; drop table if exists input_scan_scans') -%}
+    {%- set utf8_scan, errors = adapter.dispatch('utf8_scan', 'customer_lifecycle')(path) -%}
 
-    {#- A NUL byte is the reader's delimiter, so it shows as a second column. -#}
     {%- set nul = errors.get('TOO MANY COLUMNS') -%}
     {%- if nul and nul.line == 1 and nul.text.startswith('PK\x03\x04') -%}
         {{ exceptions.raise_compiler_error(spreadsheet_message(path)) }}
@@ -182,6 +155,86 @@
 {%- endmacro %}
 
 
+{#-
+    The file at `path` read as UTF-8: the scan_counts of the lines that are
+    valid UTF-8, and the problems found, by DuckDB's reader error names:
+    'TOO MANY COLUMNS' (a NUL byte), 'LINE SIZE OVER MAXIMUM' and 'INVALID
+    ENCODING', each as {line, lines, text} for the first line and the number
+    of lines with it.
+-#}
+{% macro duckdb__utf8_scan(path) -%}
+    {#-
+        A line the reader cannot take becomes a row of the rejects table,
+        with its number and kind, instead of an error. A NUL byte is the
+        reader's delimiter, so it shows as a second column.
+    -#}
+    {%- set utf8_lines -%}
+        select null::bigint as source_line_number, line as raw_line
+        from {{ read_physical_lines(
+            sql_quote(path), 'utf-8',
+            "ignore_errors = true, store_rejects = true,"
+            ~ " rejects_table = 'input_scan_errors', rejects_scan = 'input_scan_scans'"
+        ) }}
+    {%- endset -%}
+    {%- set utf8_scan = scan_counts(utf8_lines) -%}
+    {%- set errors = {} -%}
+    {%- set error_query -%}
+        select
+            error_type,
+            min(line) as first_line,
+            count(distinct line) as lines,
+            arg_min(csv_line, line) as first_text
+        from input_scan_errors
+        group by error_type
+    {%- endset -%}
+    {%- for row in run_query(error_query).rows -%}
+        {%- do errors.update({row[0]: {'line': row[1], 'lines': row[2], 'text': row[3] or ''}}) -%}
+    {%- endfor -%}
+    {%- do run_query('drop table if exists input_scan_errors; drop table if exists input_scan_scans') -%}
+    {{ return((utf8_scan, errors)) }}
+{%- endmacro %}
+
+{#-
+    Spark's text reader decodes every line, putting U+FFFD in place of a byte
+    that is not UTF-8, and has no limit on a line's length: the problems are
+    looked for in the decoded lines, with the same limit as DuckDB's reader.
+    Lines with U+FFFD are left out of the counts, as DuckDB's reader skips
+    them.
+-#}
+{% macro spark__utf8_scan(path) -%}
+    {%- set lines = csv_numbered_lines(sql_quote(path), 'utf-8', 1, 0, include_header=true) -%}
+    {%- set utf8_scan = scan_counts(
+        'select * from (' ~ lines ~ ') where instr(raw_line, chr(65533)) = 0'
+    ) -%}
+    {%- set problems = {
+        'TOO MANY COLUMNS': 'instr(raw_line, chr(0)) > 0',
+        'LINE SIZE OVER MAXIMUM': 'octet_length(raw_line) > ' ~ csv_buffer_bytes(),
+        'INVALID ENCODING': 'instr(raw_line, chr(65533)) > 0',
+    } -%}
+    {%- set error_query -%}
+        select
+        {%- for name, condition in problems.items() %}
+            min(source_line_number) filter (where {{ condition }}),
+            count(*) filter (where {{ condition }}),
+            left(min_by(raw_line, source_line_number) filter (where {{ condition }}), 200)
+            {{- ',' if not loop.last }}
+        {%- endfor %}
+        from ({{ lines }})
+    {%- endset -%}
+    {%- set row = run_query(error_query).rows[0] -%}
+    {%- set errors = {} -%}
+    {%- for name in problems -%}
+        {%- set first = loop.index0 * 3 -%}
+        {%- if row[first] is not none -%}
+            {%- do errors.update({name: {
+                'line': row[first], 'lines': row[first + 1], 'text': row[first + 2] or ''
+            }}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return((utf8_scan, errors)) }}
+{%- endmacro %}
+
+
 {% macro spreadsheet_message(path) -%}
     {{ return(
         "Cannot read " ~ path ~ ": it is a spreadsheet workbook (Excel), not a CSV"
@@ -207,9 +260,9 @@
     {%- set query -%}
         select
             count(*),
-            coalesce(sum(strlen(coalesce(raw_line, ''))), 0),
-            count(*) filter (where strlen(raw_line) <> length(raw_line)),
-            min(raw_line) filter (where strlen(raw_line) <> length(raw_line)),
+            coalesce(sum({{ byte_length("coalesce(raw_line, '')") }}), 0),
+            count(*) filter (where {{ byte_length('raw_line') }} <> length(raw_line)),
+            min(raw_line) filter (where {{ byte_length('raw_line') }} <> length(raw_line)),
             count(*) filter (where date_evidence is not null),
             count(*) filter (where date_evidence = 'dmy'),
             count(*) filter (where date_evidence = 'mdy')
@@ -263,15 +316,28 @@
     one way, and the scan then needs no header.
 -#}
 {% macro slash_date_numbers(line) -%}
+    {%- set pattern = '(?:^|[,;\\t|\\x1f])[ "]*([0-9]{1,2})/([0-9]{1,2})/(?:[0-9]{4}|[0-9]{2})'
+        ~ '(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?[ "]*(?:[,;\\t|\\x1f]|$)' -%}
     case
-        when contains({{ line }}, '/')
-            then regexp_extract(
-                {{ line }},
-                '(?:^|[,;\t|\x1f])[ "]*([0-9]{1,2})/([0-9]{1,2})/(?:[0-9]{4}|[0-9]{2})'
-                || '(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?[ "]*(?:[,;\t|\x1f]|$)',
-                ['first_number', 'second_number']
-            )
+        when instr({{ line }}, '/') > 0
+            then {{ adapter.dispatch('regexp_groups', 'customer_lifecycle')(
+                line, sql_quote(pattern), ['first_number', 'second_number']
+            ) }}
     end
+{%- endmacro %}
+
+
+{#- The groups of the first match of `pattern` in `text`, as a struct with a field per name. -#}
+{% macro duckdb__regexp_groups(text, pattern, names) -%}
+    regexp_extract({{ text }}, {{ pattern }}, [{{ names | map('tojson') | join(', ') | replace('"', "'") }}])
+{%- endmacro %}
+
+{% macro spark__regexp_groups(text, pattern, names) -%}
+    named_struct(
+    {%- for name in names %}
+        '{{ name }}', regexp_extract({{ text }}, {{ pattern }}, {{ loop.index }}){{ ',' if not loop.last }}
+    {%- endfor %}
+    )
 {%- endmacro %}
 
 

@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=per_file_materialization(),
     incremental_strategy='delete+insert',
     unique_key='scan_key',
     on_schema_change='sync_all_columns',
@@ -24,19 +24,19 @@ scanned as (
 
     -- Typed and empty, then one row per file scanned by this build.
     select
-        null::varchar as scan_key,
-        null::varchar as source_file,
-        null::bigint as file_bytes,
-        null::bigint as modified_us,
-        null::varchar as file_encoding,
-        null::bigint as physical_lines,
-        null::double as line_bytes,
-        null::bigint as non_ascii_lines,
-        null::bigint as slash_date_lines,
-        null::bigint as day_first_lines,
-        null::bigint as month_first_lines,
-        null::varchar as date_order,
-        null::varchar as date_order_basis
+        cast(null as string) as scan_key,
+        cast(null as string) as source_file,
+        cast(null as bigint) as file_bytes,
+        cast(null as bigint) as modified_us,
+        cast(null as string) as file_encoding,
+        cast(null as bigint) as physical_lines,
+        cast(null as double) as line_bytes,
+        cast(null as bigint) as non_ascii_lines,
+        cast(null as bigint) as slash_date_lines,
+        cast(null as bigint) as day_first_lines,
+        cast(null as bigint) as month_first_lines,
+        cast(null as string) as date_order,
+        cast(null as string) as date_order_basis
     where false
     {%- for scan in scans if scan.is_new %}
     union all

@@ -51,21 +51,17 @@ rules_key as (
     -- are part of every file's key, beside the code and vars that
     -- ingestion_fingerprint() covers.
     select
-        hash(
-            {{ sql_quote(ingestion_fingerprint()) }},
-            (
-                select
-                    string_agg(
-                        concat_ws('|', header_name, canonical_column, is_required),
-                        chr(10) order by header_name, canonical_column
-                    )
-                from column_aliases
-            ),
-            (
-                select string_agg(stock_code_pattern, chr(10) order by stock_code_pattern)
-                from stock_code_rules
-            )
-        ) as rules_key
+        {{ row_hash([
+            sql_quote(ingestion_fingerprint()),
+            '(select ' ~ ordered_string_agg(
+                "concat_ws('|', header_name, canonical_column, cast(is_required as "
+                ~ dbt.type_string() ~ "))",
+                'chr(10)',
+                'header_name, canonical_column'
+            ) ~ ' from column_aliases)',
+            '(select ' ~ ordered_string_agg('stock_code_pattern', 'chr(10)', 'stock_code_pattern')
+            ~ ' from stock_code_rules)',
+        ]) }} as rules_key
 
 ),
 
@@ -74,7 +70,7 @@ headers as (
     select
         header_lines.source_file,
         header_lines.file_bytes,
-        make_timestamp(header_lines.modified_us) as modified_at,
+        {{ timestamp_from_micros('header_lines.modified_us') }} as modified_at,
         header_lines.file_encoding,
         header_lines.date_order,
         header_lines.date_order_basis,
@@ -105,14 +101,14 @@ headers as (
         header_lines.header_line,
         -- The encoding and date order a file is read with are decided from
         -- its own lines, so they are part of what its lines depend on.
-        hash(
-            header_lines.source_file,
-            header_lines.file_bytes,
-            header_lines.modified_us,
-            header_lines.file_encoding,
-            header_lines.date_order,
-            rules_key.rules_key
-        ) as file_key
+        {{ row_hash([
+            'header_lines.source_file',
+            'header_lines.file_bytes',
+            'header_lines.modified_us',
+            'header_lines.file_encoding',
+            'header_lines.date_order',
+            'rules_key.rules_key',
+        ]) }} as file_key
     from header_lines
     cross join rules_key
 
@@ -121,14 +117,15 @@ headers as (
 header_cells as (
 
     select
-        headers.source_file,
-        cells.field_position,
-        trim(cells.cell, ' "') as header_cell,
-        {{ header_key('cells.cell') }} as header_key
-    from headers
-    cross join unnest(
-        string_split(headers.header_line, headers.field_delimiter)
-    ) with ordinality as cells (cell, field_position)
+        source_file,
+        field_position,
+        {{ trim_chars('cell', "' \"'") }} as header_cell,
+        {{ header_key('cell') }} as header_key
+    from (
+        {{ split_with_positions(
+            'headers', 'source_file', 'headers.header_line', 'headers.field_delimiter'
+        ) }}
+    ) as cells
 
 ),
 
@@ -160,7 +157,7 @@ positions as (
     select
         source_file,
         count(*) as header_field_count,
-        string_agg(header_cell, ', ' order by field_position) as found_columns,
+        {{ ordered_string_agg('header_cell', "', '", 'field_position') }} as found_columns,
         {%- for column in canonical_columns() %}
             min(field_position) filter (where canonical_column = '{{ column }}')
                 as {{ column }}_position,
@@ -178,7 +175,7 @@ required_columns as (
 
     select
         canonical_column,
-        string_agg(header_name, ' or ' order by header_name) as accepted_headers
+        {{ ordered_string_agg('header_name', "' or '", 'header_name') }} as accepted_headers
     from column_aliases
     where is_required
     group by canonical_column
@@ -189,10 +186,9 @@ missing_columns as (
 
     select
         positions.source_file,
-        string_agg(
-            required_columns.accepted_headers, ', '
-            order by required_columns.canonical_column
-        ) as missing_columns
+        {{ ordered_string_agg(
+            'required_columns.accepted_headers', "', '", 'required_columns.canonical_column'
+        ) }} as missing_columns
     from positions
     cross join required_columns
     left join mapped_cells
@@ -227,7 +223,7 @@ layouts as (
         -- the lines do not have, which makes every line malformed: the
         -- rejection detail names it.
         headers.file_format = 'csv'
-        and ends_with(headers.header_line, headers.field_delimiter)
+        and right(headers.header_line, 1) = headers.field_delimiter
             as header_ends_with_delimiter,
         positions.found_columns,
         {%- for column in canonical_columns() %}

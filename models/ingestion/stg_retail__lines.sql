@@ -26,14 +26,12 @@ input_files as (
         ' ' || field_delimiter as space_then_delimiter,
         -- The same text in a file of the same layout parses the same way;
         -- only such lines can repeat one another.
-        hash(
-            {%- for column in canonical_columns() %}
-                {{ column }}_position,
-            {%- endfor %}
-            file_format,
-            field_delimiter,
-            header_field_count
-        ) as layout_key
+        {%- set layout = [] %}
+        {%- for column in canonical_columns() %}
+            {%- do layout.append(column ~ '_position') %}
+        {%- endfor %}
+        {{ row_hash(layout + ['file_format', 'field_delimiter', 'header_field_count']) }}
+            as layout_key
     from {{ ref('stg_retail__files') }}
 
 ),
@@ -50,7 +48,7 @@ split_lines as (
         input_files.date_order,
         input_files.number_format,
         input_files.latest_plausible_date,
-        hash(raw_lines.raw_line, input_files.layout_key) as line_key,
+        {{ row_hash(['raw_lines.raw_line', 'input_files.layout_key']) }} as line_key,
         raw_lines.earlier_line_with_same_text,
         {%- for column in canonical_columns() %}
             input_files.{{ column }}_position,
@@ -90,13 +88,13 @@ trimmed as (
         number_format,
         latest_plausible_date,
         field_values,
-        len(field_values) as field_count,
+        {{ list_size('field_values') }} as field_count,
         may_have_padded_fields,
     {%- for column in canonical_columns() %}
         case
             when may_have_padded_fields
-                then trim(field_values[{{ column }}_position])
-            else field_values[{{ column }}_position]
+                then trim({{ list_element('field_values', column ~ '_position') }})
+            else {{ list_element('field_values', column ~ '_position') }}
         end as {{ column }}_trimmed{{ ',' if not loop.last }}
     {%- endfor %}
     from split_lines

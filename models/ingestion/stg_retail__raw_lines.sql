@@ -35,10 +35,10 @@ header_{{ loop.index }} as (
 
     select
         {{ file_constants(path, file) }},
-        0::bigint as source_line_number,
+        cast(0 as bigint) as source_line_number,
         true as is_header,
         {{ sql_quote(columns | join('\x1f')) }} as raw_line,
-        null::bigint as earlier_line_with_same_text
+        cast(null as bigint) as earlier_line_with_same_text
 
 ),
 
@@ -54,26 +54,15 @@ lines_{{ loop.index }} as (
 
 header_{{ loop.index }} as (
 
-    -- A row even for an empty file, whose header is null. The numbering
-    -- makes LIMIT take the first line, whatever the read order.
+    -- A row even for an empty file, whose header is null.
     select
         {{ file_constants(path, file) }},
-        1::bigint as source_line_number,
+        cast(1 as bigint) as source_line_number,
         true as is_header,
         first_line.line as raw_line,
-        null::bigint as earlier_line_with_same_text
+        cast(null as bigint) as earlier_line_with_same_text
     from (select 1) as listed
-    left join (
-        select line
-        from (
-            select
-                row_number() over () as line_number,
-                line
-            from {{ read_physical_lines(path, 'utf-8') }}
-        )
-        where line_number = 1
-        limit 1
-    ) as first_line on true
+    left join ({{ first_line(path) }}) as first_line on true
 
 ),
 
@@ -90,10 +79,10 @@ header_{{ loop.index }} as (
 
     select
         {{ file_constants(path, file) }},
-        1::bigint as source_line_number,
+        cast(1 as bigint) as source_line_number,
         true as is_header,
         first_line.raw_line,
-        null::bigint as earlier_line_with_same_text
+        cast(null as bigint) as earlier_line_with_same_text
     from (select 1) as listed
     left join (
         select raw_line
@@ -120,16 +109,16 @@ physical_lines as (
     -- Typed and empty: all there is when the input path matches no file,
     -- which stg_retail__files reports.
     select
-        null::varchar as source_file,
-        null::bigint as file_bytes,
-        null::bigint as modified_us,
-        null::varchar as file_encoding,
-        null::varchar as date_order,
-        null::varchar as date_order_basis,
-        null::bigint as source_line_number,
-        null::boolean as is_header,
-        null::varchar as raw_line,
-        null::bigint as earlier_line_with_same_text
+        cast(null as string) as source_file,
+        cast(null as bigint) as file_bytes,
+        cast(null as bigint) as modified_us,
+        cast(null as string) as file_encoding,
+        cast(null as string) as date_order,
+        cast(null as string) as date_order_basis,
+        cast(null as bigint) as source_line_number,
+        cast(null as boolean) as is_header,
+        cast(null as string) as raw_line,
+        cast(null as bigint) as earlier_line_with_same_text
     where false
     {%- for file in files %}
     union all
