@@ -81,6 +81,12 @@ lint: $(INSTALLED)  ## ruff on the Python package, sqlfluff on the SQL
 	$(VENV)/bin/ruff format --check python
 	$(VENV)/bin/sqlfluff lint models tests/validation tests/marts tests/seeds analyses
 
+.PHONY: explanation-macro
+# The explanations' templates live in python/customer_lifecycle/explain.py; the model renders
+# them through this generated macro, which test_explain.py checks is current.
+explanation-macro: $(INSTALLED)  ## Regenerate macros/explanation_sql.sql from the explanation templates
+	$(PYTHON) -m customer_lifecycle.explain
+
 .PHONY: docs-dictionary
 # dbt parse reads the YAML without building anything; the module picks up the
 # manifest where dbt wrote it ($DBT_TARGET_PATH, else target/).

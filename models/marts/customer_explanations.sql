@@ -1,6 +1,6 @@
 {#-
-    The explanations, rendered by the dbt Python model
-    int_customer_explanations_rendered from the templates in
+    The explanations, rendered by int_customer_explanations_rendered with
+    the macro generated from the templates in
     python/customer_lifecycle/explain.py, under this mart's contract.
 -#}
 

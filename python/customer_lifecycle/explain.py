@@ -1,5 +1,7 @@
 """One plain-English paragraph per customer, compiled to a single SQL expression.
 
+Usage: python -m customer_lifecycle.explain [--out PATH] [--check]   (make explanation-macro)
+
 The grammar lives here: the sentence templates, as Python constants that pytest checks, and
 `explanation_sql`, which compiles them into one SQL expression evaluated for every row of
 `int_customer_explanation_facts`. The words for each code do not: the facts model left-joins the
@@ -10,12 +12,19 @@ in a seed changes the paragraphs with no code change. A risk driver's phrase com
 known placeholders (`DRIVER_PHRASE_FIELDS`); a or an is chosen in SQL from the word that follows.
 The SQL is the only renderer: there is no Python per-row path to keep in step with it.
 
+`main` writes the expression as the dbt macro explanation_sql to macros/explanation_sql.sql,
+which the SQL model int_customer_explanations_rendered calls on DuckDB and Spark alike; `--check`
+exits 1 while the committed file is not what the templates compile to. The expression is the
+same text on every engine: number formatting, the one step the engines spell differently, is a
+call to the dispatched macro format_grouped (macros/explanation_formats.sql), and the currency
+symbol is quoted by another.
+
 Templates use `{name}` placeholders. Each name is a fact formatted in SQL (see `_formatted_facts`)
 or a clause chosen by a CASE (see `explanation_sql`). Number formats are the same everywhere:
 money with two decimals, thousands separators and the currency symbol; ROI, risk scores and
 points with two (as stored, so the points add up to the score); ratios and the return percentage
 with one; days, orders and customer shares as whole numbers. Every number is rounded as a DECIMAL
-(half away from zero) before it is formatted.
+(half away from zero, as DuckDB and Spark both do) before it is formatted.
 
 A code with no row in its seed (the left join leaves its words NULL) gets a generic sentence
 that is still true (an unknown action is named by its `action_name`, an unknown RFM segment or
@@ -28,8 +37,14 @@ going missing; that includes a fact that a driver's phrase names.
 
 from __future__ import annotations
 
+import argparse
+import re
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from string import Formatter
+
+from customer_lifecycle.paths import PROJECT_ROOT
 
 # The decision reasons of int_customer_actions_decided; they have no seed, since each has its
 # own sentence below.
@@ -128,14 +143,25 @@ NOT_IN_BUDGET = "It did not fit this campaign's budget."
 
 # --- Compiling the wording to SQL -------------------------------------------------------------
 
-# Python format specs that DuckDB's format() understands (it converts a DECIMAL to DOUBLE,
-# which is exact to the cent below about 10^13).
-_MONEY_FORMAT = "'{:,.2f}'"
-_WHOLE_FORMAT = "'{:,d}'"
+# Where the compiled expression is written: a dbt macro, so that the model that renders the
+# paragraphs is plain SQL on DuckDB and on Spark alike (dbt-spark has no Python models).
+MACRO_PATH = PROJECT_ROOT / "macros" / "explanation_sql.sql"
+REGENERATE = "make explanation-macro"
+# The Jinja variable of the macro that holds the currency symbol as a SQL string literal.
+_CURRENCY = "{{ currency }}"
 
 
 def sql_literal(text: str) -> str:
-    """`text` as a SQL string literal."""
+    """`text` as a SQL string literal that DuckDB and Spark read alike.
+
+    Both read a doubled quote as one quote; Spark reads a backslash as an escape and DuckDB does
+    not, so a template may not have one (text that may, such as the currency symbol, is quoted
+    at run time by the dispatched macro explanation_string_literal).
+    """
+    if "\\" in text:
+        raise ValueError(f"a backslash is an escape in Spark's SQL, not text: {text!r}")
+    if re.search(r"\{[{%#]|[}%#]\}", text):
+        raise ValueError(f"a Jinja delimiter would be read by dbt, not shown: {text!r}")
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -159,23 +185,34 @@ def _case(subject: str, branches: Mapping[str, str], default: str) -> str:
     return f"case {subject} {whens} else {default} end"
 
 
-def _money(column: str, symbol: str) -> str:
+def _grouped(expression: str, places: int) -> str:
+    """The number `expression` (already rounded) with thousands separators and `places` decimals.
+
+    The one engine-specific step, so it is a call to the dispatched macro format_grouped
+    (macros/explanation_formats.sql), which adds no rounding of its own.
+    """
+    if re.search(r"[\"'{}\\]", expression):
+        raise ValueError(f"not a plain column expression: {expression!r}")
+    return f'{{{{ format_grouped("{expression}", {places}) }}}}'
+
+
+def _money(column: str) -> str:
     """-£1,234.50: two decimals, thousands separators, the sign before the symbol."""
     rounded = f"round({column}, 2)"
     return (
-        f"case when {rounded} < 0 then '-' else '' end || {symbol}"
-        f" || format({_MONEY_FORMAT}, abs({rounded}))"
+        f"case when {rounded} < 0 then '-' else '' end || {_CURRENCY}"
+        f" || {_grouped(f'abs({rounded})', 2)}"
     )
 
 
 def _decimal(column: str, places: int) -> str:
     """A number with `places` decimals and thousands separators."""
-    return f"format('{{:,.{places}f}}', round({column}, {places}))"
+    return _grouped(f"round({column}, {places})", places)
 
 
 def _whole(column: str) -> str:
     """A whole number with thousands separators."""
-    return f"format({_WHOLE_FORMAT}, round({column})::bigint)"
+    return _grouped(f"cast(round({column}) as bigint)", 0)
 
 
 def _count(column: str, noun: str) -> str:
@@ -188,10 +225,12 @@ def _count(column: str, noun: str) -> str:
 
 def _share_percent(share: str) -> str:
     """A share of customers as a whole percentage rounded up, at least 1: 'top 19%' for 0.1877."""
-    return f"format('{{:d}}', greatest(1, ceil(({share}) * 100))::bigint)"
+    return (
+        f"cast(cast(greatest(1, ceil(({share}) * 100)) as bigint) as {{{{ dbt.type_string() }}}})"
+    )
 
 
-def _formatted_facts(symbol: str) -> dict[str, str]:
+def _formatted_facts() -> dict[str, str]:
     """The facts a template may name, each as SQL returning text."""
     return {
         "customer_id": "customer_id",
@@ -200,7 +239,7 @@ def _formatted_facts(symbol: str) -> dict[str, str]:
         "lifecycle_stage": "lifecycle_stage",
         "value_segment": "value_segment",
         "value_segment_label": "value_segment_label",
-        "net_revenue": _money("net_revenue", symbol),
+        "net_revenue": _money("net_revenue"),
         "orders": _count("orders", "order"),
         "top_share": _share_percent("1 - net_revenue_percentile"),
         "bottom_share": _share_percent("net_revenue_percentile"),
@@ -212,8 +251,8 @@ def _formatted_facts(symbol: str) -> dict[str, str]:
         "both_windows": _whole("2 * trend_window_days"),
         "orders_last_window": _count("orders_last_window", "order"),
         "orders_prev_window": _whole("orders_prev_window"),
-        "net_revenue_last_window": _money("net_revenue_last_window", symbol),
-        "net_revenue_prev_window": _money("net_revenue_prev_window", symbol),
+        "net_revenue_last_window": _money("net_revenue_last_window"),
+        "net_revenue_prev_window": _money("net_revenue_prev_window"),
         "return_percent": _decimal("return_rate * 100", 1),
         "risk_level": "coalesce(risk_level_label, risk_level)",
         # Two decimals, as stored: the points then visibly add up to the score.
@@ -223,8 +262,8 @@ def _formatted_facts(symbol: str) -> dict[str, str]:
         "action_name": "action_name",
         "action_purpose": "action_purpose",
         "channel": "channel",
-        "unit_cost": _money("unit_cost", symbol),
-        "expected_benefit": _money("expected_benefit", symbol),
+        "unit_cost": _money("unit_cost"),
+        "expected_benefit": _money("expected_benefit"),
         "roi": _decimal("roi", 2),
         "roi_low": _decimal("roi_low", 2),
         "roi_high": _decimal("roi_high", 2),
@@ -283,13 +322,15 @@ def _driver_sql(driver: str, phrase: str, fields: Mapping[str, str]) -> str:
     )
 
 
-def explanation_sql(currency_symbol: str = "£") -> str:
-    """One SQL expression: the explanation paragraph (VARCHAR) of a facts row.
+def explanation_sql() -> str:
+    """One SQL expression, with Jinja calls in it: the explanation paragraph of a facts row.
 
     It reads the columns of `int_customer_explanation_facts` by name, has no subquery, and can be
-    used in any select list over that relation.
+    used in any select list over that relation. Numbers are formatted by calls to the dispatched
+    macro format_grouped, and `{{ currency }}` is the currency symbol as a SQL string literal:
+    the macro that `macro_file` writes around it sets both.
     """
-    fields: dict[str, str] = _formatted_facts(sql_literal(currency_symbol))
+    fields: dict[str, str] = _formatted_facts()
     fields["profile"] = _profile_sql(fields)
     fields["revenue_rank"] = (
         f"case when net_revenue_percentile < 0.5 then {_fill(REVENUE_RANK_LOW, fields)}"
@@ -346,3 +387,95 @@ def explanation_sql(currency_symbol: str = "£") -> str:
         " else '' end"
     )
     return f"(({who}) || ' ' || ({risk}) || ' ' || ({action}) || ({budget}))"
+
+
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\{\{.*?\}\}|\w+|\s+|.", re.DOTALL)
+
+
+def _layout(expression: str) -> str:
+    """`expression` with each WHEN, ELSE and END of its CASEs on a line of its own, indented.
+
+    Only the whitespace between tokens changes (never inside a string literal or a Jinja call),
+    so the SQL means the same; the generated file is then readable and its diffs are local.
+    """
+    lines: list[str] = []
+    line: list[str] = []
+    depth = 0
+
+    def new_line(indent: int) -> None:
+        text = "".join(line).rstrip()
+        if text.strip():
+            lines.append(text)
+        line.clear()
+        line.append("    " * indent)
+
+    new_line(1)
+    for token in _TOKENS.findall(expression):
+        word = token.lower()
+        if word in ("when", "else"):
+            new_line(depth + 1)
+        elif word == "end":
+            new_line(depth)
+            depth -= 1
+        elif token.isspace():
+            if line and not line[-1].isspace():
+                line.append(" ")
+            continue
+        line.append(token)
+        if word == "case":
+            depth += 1
+    new_line(0)
+    if depth:
+        raise ValueError("unbalanced CASE in the compiled expression")
+    return "\n".join(lines)
+
+
+def macro_file() -> str:
+    """The text of macros/explanation_sql.sql: the macro explanation_sql(currency_symbol)."""
+    return (
+        "{#-\n"
+        "    GENERATED by `python -m customer_lifecycle.explain` (`" + REGENERATE + "`) from the\n"
+        "    templates in python/customer_lifecycle/explain.py. Do not edit by hand: edit the\n"
+        "    templates and regenerate; a pytest fails while this file is stale.\n"
+        "\n"
+        "    The explanation paragraph of a row of int_customer_explanation_facts, as one SQL\n"
+        "    expression over its columns, with the money in `currency_symbol`. The only\n"
+        "    engine-specific SQL is in the dispatched macros of macros/explanation_formats.sql.\n"
+        "-#}\n"
+        "{% macro explanation_sql(currency_symbol) -%}\n"
+        "{%- set currency = explanation_string_literal(currency_symbol) -%}\n"
+        "(\n" + _layout(explanation_sql()) + "\n)\n"
+        "{%- endmacro %}\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m customer_lifecycle.explain",
+        description=f"Write the templates, compiled to SQL, to {MACRO_PATH.name} (a dbt macro).",
+    )
+    parser.add_argument("--out", type=Path, default=MACRO_PATH, help="macro file to write or check")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when the file differs from what the templates compile to",
+    )
+    args = parser.parse_args(argv)
+    generated = macro_file()
+    if args.check:
+        current = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+        if current == generated:
+            return 0
+        print(
+            f"{args.out} is out of date with the templates of customer_lifecycle.explain:"
+            f" run `{REGENERATE}` (python -m customer_lifecycle.explain) and commit the result.",
+            file=sys.stderr,
+        )
+        return 1
+    args.out.write_text(generated, encoding="utf-8")
+    print(f"Wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

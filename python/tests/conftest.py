@@ -32,6 +32,23 @@ os.environ.setdefault(
 )
 
 
+# Tests that need the Spark venv and about a minute; `make test-spark` runs them by naming the
+# folder, and the main suite (make test) leaves them out.
+SPARK_TESTS = Path(__file__).resolve().parent / "spark"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Leaves out python/tests/spark unless it, or a file in it, is named on the command line."""
+    if collection_path.resolve() != SPARK_TESTS:
+        return None
+    invoked_in = config.invocation_params.dir
+    for argument in config.args:
+        named = (invoked_in / argument.split("::")[0]).resolve()
+        if named == SPARK_TESTS or SPARK_TESTS in named.parents:
+            return None
+    return True
+
+
 @dataclass(frozen=True)
 class BuildResult:
     returncode: int

@@ -1,7 +1,9 @@
 """The explanation paragraph, rendered by DuckDB from hand-built facts rows.
 
-Every expected text below was written by hand from the facts of its row, never copied from the
-output. The rows are built in DuckDB with the column types of int_customer_explanation_facts.
+The SQL is the committed macro explanation_sql as dbt renders it on DuckDB (explanation_macro),
+and a test checks that the committed macro is what the templates compile to now; the Spark
+rendering is checked against this one in spark/test_explanation_on_spark.py. Every expected text
+below was written by hand from the facts of its row, never copied from the output. The rows are built in DuckDB with the column types of int_customer_explanation_facts.
 The words for each code are label rows that this module writes (`LABELS`, in the shape of the
 label seeds), so the templates are tested apart from the shipped wording; the tests that are about
 the shipped seeds read them from seeds/.
@@ -18,13 +20,18 @@ from typing import Any
 
 import duckdb
 import pytest
+from explanation_macro import render_explanation_sql
 
 from customer_lifecycle.explain import (
     DECISION_REASONS,
     DRIVER_PHRASE_FIELDS,
+    MACRO_PATH,
     REASONS_WITH_ACTION,
     REASONS_WITHOUT_ACTION,
-    explanation_sql,
+    REGENERATE,
+    macro_file,
+    main,
+    sql_literal,
 )
 from customer_lifecycle.paths import PROJECT_ROOT
 
@@ -776,7 +783,7 @@ def _render(rows: list[dict[str, Any]], currency_symbol: str = "£") -> dict[str
     with duckdb.connect() as connection:
         _facts_table(connection, rows)
         result = connection.execute(
-            f"select customer_id, {explanation_sql(currency_symbol)} from facts"
+            f"select customer_id, {render_explanation_sql('duckdb', currency_symbol)} from facts"
         ).fetchall()
     return dict(result)
 
@@ -876,18 +883,62 @@ def test_currency_symbol_is_escaped():
     assert text is not None
     assert "R'1,234,567.89 net revenue" in text
     assert "-R'150.00 in the last 90 days against R'25,000.00 before" in text
+    backslash = _render([top_customer], "\\")["14911"]
+    assert backslash is not None
+    assert "\\1,234,567.89 net revenue" in backslash
+
+
+def test_a_template_may_not_hold_what_an_engine_or_dbt_would_read():
+    """A backslash is an escape in Spark's SQL; a Jinja delimiter would be read by dbt."""
+    assert sql_literal("campaign's budget") == "'campaign''s budget'"
+    for text in ("C:\\temp", "{{ var }}", "{% if %}", "{# note #}"):
+        with pytest.raises(ValueError):
+            sql_literal(text)
 
 
 def test_same_input_gives_the_same_text(rendered: dict[str, str | None]):
     assert _render(GOLDEN_ROWS) == rendered
-    assert explanation_sql() == explanation_sql()
+    assert macro_file() == macro_file()
 
 
-def test_expression_is_one_scalar_expression():
-    """Speed shape: no query inside it, so DuckDB renders every row in one vectorised projection."""
-    code = re.sub(r"'(?:[^']|'')*'", "''", explanation_sql())  # the SQL outside string literals
+@pytest.mark.parametrize("adapter_type", ["duckdb", "spark"])
+def test_expression_is_one_scalar_expression(adapter_type: str):
+    """Speed shape: no query inside it, so the engine renders every row in one projection."""
+    sql = render_explanation_sql(adapter_type)
+    code = re.sub(r"'(?:[^'\\]|''|\\.)*'", "''", sql)  # the SQL outside string literals
     assert not re.search(r"\b(select|from|join|over|lateral)\b", code, re.IGNORECASE)
     assert "python" not in code.lower()
+    assert "{" not in code and "}" not in code  # every Jinja call was rendered
+
+
+def test_engine_specific_sql_is_only_in_the_dispatched_macros():
+    """The generated expression is the same on both engines: format() is DuckDB's, format_number
+    Spark's, and they come only from format_grouped."""
+    generated = macro_file()
+    for engine_only in ("format(", "format_number(", "printf(", "::", "varchar"):
+        assert engine_only not in generated.lower(), engine_only
+    assert "format(" in render_explanation_sql("duckdb")
+    assert "format(" not in render_explanation_sql("spark")
+    assert "format_number(" in render_explanation_sql("spark")
+
+
+def test_the_committed_macro_is_what_the_templates_compile_to():
+    assert MACRO_PATH.read_text(encoding="utf-8") == macro_file(), (
+        f"{MACRO_PATH.relative_to(PROJECT_ROOT)} is stale: run `{REGENERATE}`"
+        " (python -m customer_lifecycle.explain) and commit it"
+    )
+    assert main(["--check"]) == 0
+
+
+def test_check_fails_on_a_stale_macro_and_passes_once_regenerated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    out = tmp_path / "explanation_sql.sql"
+    out.write_text(macro_file().replace("Customer ", "Client "), encoding="utf-8")
+    assert main(["--out", str(out), "--check"]) == 1
+    assert REGENERATE in capsys.readouterr().err
+    assert main(["--out", str(out)]) == 0
+    assert main(["--out", str(out), "--check"]) == 0
 
 
 def _sql_list(values: Any) -> str:
@@ -976,8 +1027,8 @@ def test_renders_200k_generated_rows():
         described = connection.execute("describe facts").fetchall()
         assert {name: kind.lower() for name, kind, *_ in described} == FACT_COLUMNS
         connection.execute(
-            f"create table rendered as select customer_id, {explanation_sql()} as explanation"
-            " from facts"
+            "create table rendered as select customer_id,"
+            f" {render_explanation_sql('duckdb')} as explanation from facts"
         )
         counted = connection.execute(
             "select count(*), count(explanation), min(length(explanation)),"
