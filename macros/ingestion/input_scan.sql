@@ -195,21 +195,20 @@
 {%- endmacro %}
 
 {#-
-    Spark's text reader decodes every line, putting U+FFFD in place of a byte
-    that is not UTF-8, and has no limit on a line's length: the problems are
-    looked for in the decoded lines, with the same limit as DuckDB's reader.
-    Lines with U+FFFD are left out of the counts, as DuckDB's reader skips
-    them.
+    Spark's text reader takes every line's bytes as they are, and has no
+    limit on a line's length: the problems are looked for in the lines, with
+    the same limit as DuckDB's reader. Lines that are not valid UTF-8 are
+    left out of the counts, as DuckDB's reader skips them.
 -#}
 {% macro spark__utf8_scan(path) -%}
     {%- set lines = csv_numbered_lines(sql_quote(path), 'utf-8', 1, 0, include_header=true) -%}
     {%- set utf8_scan = scan_counts(
-        'select * from (' ~ lines ~ ') where instr(raw_line, chr(65533)) = 0'
+        'select * from (' ~ lines ~ ') where is_valid_utf8(raw_line)'
     ) -%}
     {%- set problems = {
         'TOO MANY COLUMNS': 'instr(raw_line, chr(0)) > 0',
         'LINE SIZE OVER MAXIMUM': 'octet_length(raw_line) > ' ~ csv_buffer_bytes(),
-        'INVALID ENCODING': 'instr(raw_line, chr(65533)) > 0',
+        'INVALID ENCODING': 'not is_valid_utf8(raw_line)',
     } -%}
     {%- set error_query -%}
         select
