@@ -371,7 +371,8 @@
         select
             input_file_block_start() as block_start,
             monotonically_increasing_id() as read_order,
-            value as raw_line
+            -- DuckDB's reader gives an empty line as null.
+            nullif(value, '') as raw_line
         from text.`{{ spark_path(path) }}`
     {%- endset %}
     select
@@ -458,19 +459,27 @@
 
 {#-
     Spark's decode() knows Java's charsets (spark.sql.legacy.javaCharsets in
-    the profile). The lines are cut at LF, a CR before it dropped, and the
-    empty piece after a final line break is no line, as DuckDB reads them.
+    the profile). The lines are cut as DuckDB's decoder cuts them
+    (customer_lifecycle.text_lines): at LF, else at CR, a CR before an LF
+    dropped, an empty line null, and the empty piece after a final line
+    break no line.
 -#}
 {% macro spark__decoded_numbered_lines(path, encoding) -%}
-    {%- set charset = {'windows-1252': 'windows-1252', 'latin-1': 'ISO-8859-1'}[encoding] -%}
+    {%- set charset = {'windows-1252': 'windows-1252', 'latin-1': 'ISO-8859-1'}[encoding] %}
     select
         position + 1 as source_line_number,
-        regexp_replace(line, chr(13) || '$', '') as raw_line
+        nullif(regexp_replace(line, chr(13) || '$', ''), '') as raw_line
     from (
-        select
-            posexplode(split(decode(content, '{{ charset }}'), chr(10), -1)) as (position, line),
-            size(split(decode(content, '{{ charset }}'), chr(10), -1)) as pieces
-        from binaryFile.`{{ spark_path(path) }}`
+        select posexplode(split(text, line_break, -1)) as (position, line), size(split(text, line_break, -1)) as pieces
+        from (
+            select
+                text,
+                case when instr(text, chr(10)) > 0 then chr(10) else chr(13) end as line_break
+            from (
+                select decode(content, '{{ charset }}') as text
+                from binaryFile.`{{ spark_path(path) }}`
+            )
+        )
     )
     where not (position = pieces - 1 and line = '')
 {%- endmacro %}
