@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -33,8 +34,8 @@ INGESTION = (
     "+int_as_of_dates_resolved +int_transactions_accepted +data_quality_report"
     " +data_quality_by_file +rejected_transactions rejection_reasons"
 )
-# Every test build shares one target folder, so that each reuses dbt's parse of the project
-# (about 4 s a build) instead of parsing it again.
+# Every test build shares one target folder (one per set of vars: see target_path), so that
+# each reuses dbt's parse of the project instead of parsing it again.
 SHARED_DBT_DIR = Path(tempfile.mkdtemp(prefix="customer_lifecycle_dbt_"))
 # A test that forgets to name its landing cache must not write the developer's own.
 os.environ.setdefault(
@@ -47,6 +48,8 @@ class BuildResult:
     returncode: int
     output: str
     db: Path
+    # The folder dbt wrote the compiled SQL to (see target_path).
+    target: Path
     # The line-grain models and the landing cache (CUSTOMER_LIFECYCLE_INGESTION_DB); a query
     # sees them as the catalog ingestion, as dbt does.
     ingestion_db: Path
@@ -81,6 +84,20 @@ def dbt_env(workdir: Path, transactions: str | Path) -> dict[str, str]:
     }
 
 
+def target_path(extra_vars: dict[str, Any] | None) -> Path:
+    """The shared target folder of builds with these vars.
+
+    dbt parses the whole project again when the vars differ from those of the parse it saved
+    in the target folder, and a change of input path alone re-parses a few files; so each set
+    of vars keeps a parse of its own, and tests that alternate vars do not parse everything at
+    every build.
+    """
+    if not extra_vars:
+        return SHARED_DBT_DIR / "target"
+    key = hashlib.sha256(json.dumps(extra_vars, sort_keys=True).encode()).hexdigest()[:16]
+    return SHARED_DBT_DIR / f"target_{key}"
+
+
 def run_dbt(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
     """dbt's command line, run from the project root with `env`, no stdin, output captured."""
     return subprocess.run(
@@ -106,8 +123,16 @@ def run_dbt_build(
     (test_dbt_commands.py). `select` builds those nodes and the data tests on them alone
     (see INGESTION). A second build in the same `workdir` reuses its landing cache.
     """
-    env = dbt_env(workdir, transactions)
-    command = ["build", "--no-use-colors", "--exclude-resource-type", "unit_test"]
+    env = {**dbt_env(workdir, transactions), "DBT_TARGET_PATH": str(target_path(extra_vars))}
+    # No test reads manifest.json or run_results.json of these builds; writing the manifest
+    # takes a second or two of each build.
+    command = [
+        "build",
+        "--no-use-colors",
+        "--no-write-json",
+        "--exclude-resource-type",
+        "unit_test",
+    ]
     if extra_vars:
         command += ["--vars", json.dumps(extra_vars)]
     if select:
@@ -117,6 +142,7 @@ def run_dbt_build(
         completed.returncode,
         completed.stdout + completed.stderr,
         Path(env["CUSTOMER_LIFECYCLE_BUILD_DB"]),
+        Path(env["DBT_TARGET_PATH"]),
         Path(env["CUSTOMER_LIFECYCLE_INGESTION_DB"]),
     )
 
