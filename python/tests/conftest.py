@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -23,8 +24,18 @@ HEADER = "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,C
 # The accepted lines and the parsed lines, as a test query names them.
 ACCEPTED = "ingestion.validation.int_transactions_accepted"
 PARSED = "ingestion.staging.stg_retail__lines"
-# Every test build shares one target folder, so that each reuses dbt's parse of the project
-# (about 4 s a build) instead of parsing it again.
+# What a test of ingestion alone builds (`build(..., select=INGESTION)`): the line-grain models,
+# the accepted lines, the quality report and the rejected lines with the seed of their reasons,
+# and the as-of date, which stops the build on too many rejections before any customer model.
+# With `--indirect-selection buildable`, every data test on these runs, and no other: the
+# customer models, their data tests and the label relationships are a third of a full build's
+# nodes and most of its time, and the full builds of the suite run them.
+INGESTION = (
+    "+int_as_of_dates_resolved +int_transactions_accepted +data_quality_report"
+    " +data_quality_by_file +rejected_transactions rejection_reasons"
+)
+# Every test build shares one target folder (one per set of vars: see target_path), so that
+# each reuses dbt's parse of the project instead of parsing it again.
 SHARED_DBT_DIR = Path(tempfile.mkdtemp(prefix="customer_lifecycle_dbt_"))
 # A test that forgets to name its landing cache must not write the developer's own.
 os.environ.setdefault(
@@ -54,6 +65,8 @@ class BuildResult:
     returncode: int
     output: str
     db: Path
+    # The folder dbt wrote the compiled SQL to (see target_path).
+    target: Path
     # The line-grain models and the landing cache (CUSTOMER_LIFECYCLE_INGESTION_DB); a query
     # sees them as the catalog ingestion, as dbt does.
     ingestion_db: Path
@@ -88,6 +101,20 @@ def dbt_env(workdir: Path, transactions: str | Path) -> dict[str, str]:
     }
 
 
+def target_path(extra_vars: dict[str, Any] | None) -> Path:
+    """The shared target folder of builds with these vars.
+
+    dbt parses the whole project again when the vars differ from those of the parse it saved
+    in the target folder, and a change of input path alone re-parses a few files; so each set
+    of vars keeps a parse of its own, and tests that alternate vars do not parse everything at
+    every build.
+    """
+    if not extra_vars:
+        return SHARED_DBT_DIR / "target"
+    key = hashlib.sha256(json.dumps(extra_vars, sort_keys=True).encode()).hexdigest()[:16]
+    return SHARED_DBT_DIR / f"target_{key}"
+
+
 def run_dbt(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
     """dbt's command line, run from the project root with `env`, no stdin, output captured."""
     return subprocess.run(
@@ -110,27 +137,41 @@ def run_dbt_build(
     """`dbt build` on `transactions` into DuckDB files under `workdir`, as production runs it.
 
     Unit tests are left out, as `make build` leaves them out; they run once, on their own
-    (test_dbt_commands.py). A second build in the same `workdir` reuses its landing cache.
+    (test_dbt_commands.py). `select` builds those nodes and the data tests on them alone
+    (see INGESTION). A second build in the same `workdir` reuses its landing cache.
     """
-    env = dbt_env(workdir, transactions)
-    command = ["build", "--no-use-colors", "--exclude-resource-type", "unit_test"]
+    env = {**dbt_env(workdir, transactions), "DBT_TARGET_PATH": str(target_path(extra_vars))}
+    # No test reads manifest.json or run_results.json of these builds; writing the manifest
+    # takes a second or two of each build.
+    command = [
+        "build",
+        "--no-use-colors",
+        "--no-write-json",
+        "--exclude-resource-type",
+        "unit_test",
+    ]
     if extra_vars:
         command += ["--vars", json.dumps(extra_vars)]
     if select:
-        command += ["--select", select]
+        command += ["--select", select, "--indirect-selection", "buildable"]
     completed = run_dbt(env, *command)
     return BuildResult(
         completed.returncode,
         completed.stdout + completed.stderr,
         Path(env["CUSTOMER_LIFECYCLE_BUILD_DB"]),
+        Path(env["DBT_TARGET_PATH"]),
         Path(env["CUSTOMER_LIFECYCLE_INGESTION_DB"]),
     )
 
 
 @pytest.fixture
 def build(tmp_path: Path) -> Iterator[Callable[..., BuildResult]]:
-    def _build(transactions: str | Path, extra_vars: dict[str, Any] | None = None) -> BuildResult:
-        return run_dbt_build(tmp_path, transactions, extra_vars)
+    def _build(
+        transactions: str | Path,
+        extra_vars: dict[str, Any] | None = None,
+        select: str | None = None,
+    ) -> BuildResult:
+        return run_dbt_build(tmp_path, transactions, extra_vars, select)
 
     yield _build
 

@@ -18,7 +18,6 @@ import duckdb
 from conftest import (
     HEADER,
     PROJECT_ROOT,
-    SHARED_DBT_DIR,
     BuildResult,
     assert_report_balances,
     run_dbt_build,
@@ -66,14 +65,9 @@ MARTS = [
     "segment_summary",
 ]
 
-CACHE_SQL = (
-    SHARED_DBT_DIR
-    / "target"
-    / "compiled"
-    / "customer_lifecycle"
-    / "models"
-    / "validation"
-    / "int_transaction_lines_validated.sql"
+# Under the build's target folder (BuildResult.target).
+CACHE_SQL = Path(
+    "compiled", "customer_lifecycle", "models", "validation", "int_transaction_lines_validated.sql"
 )
 
 
@@ -100,7 +94,7 @@ def _parsed_files(result: BuildResult, tmp_path: Path) -> set[str]:
         connection.execute(f"attach '{result.db}' as customer_lifecycle (read_only)")
         connection.execute(f"attach '{result.ingestion_db}' as ingestion (read_only)")
         connection.execute(f"set enable_profiling = 'json'; set profiling_output = '{profile}'")
-        connection.execute(CACHE_SQL.read_text()).fetchall()
+        connection.execute((result.target / CACHE_SQL).read_text()).fetchall()
     read: set[str] = set()
     nodes = json.loads(profile.read_text())["operator"]
     while nodes:

@@ -1,7 +1,9 @@
 """The input table of the foundation issue: each kind of input, built for real.
 
 Every test writes its own small CSV (or Parquet) file, runs `dbt build` on it
-in a subprocess, and checks the exit code, the message or the tables.
+in a subprocess, and checks the exit code, the message or the tables. The builds stop at
+ingestion (conftest.INGESTION) and its data tests, which is all these tests read; the one that
+checks no customer mart is built from a rejected input builds everything.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from conftest import (
     ACCEPTED,
     DBT,
     HEADER,
+    INGESTION,
     PARSED,
     PROJECT_ROOT,
     assert_report_balances,
@@ -43,7 +46,7 @@ def rejections(result) -> dict[int, str]:
 
 def test_missing_file_names_the_path(build, tmp_path: Path) -> None:
     missing = tmp_path / "no_such_export.csv"
-    result = build(missing)
+    result = build(missing, select=INGESTION)
     assert result.returncode != 0
     assert f"Transactions input not found: '{missing}'" in result.output
 
@@ -56,7 +59,7 @@ def test_header_without_a_required_column_lists_missing_and_found(build, tmp_pat
             "489434,85048,X,12,2009-12-01 07:45:00,13085.0,United Kingdom",
         ],
     )
-    result = build(path)
+    result = build(path, select=INGESTION)
     assert result.returncode != 0
     assert f"The header of {path} lacks required column(s): Price or UnitPrice." in result.output
     assert (
@@ -68,14 +71,14 @@ def test_header_without_a_required_column_lists_missing_and_found(build, tmp_pat
 def test_empty_file_stops_the_build(build, tmp_path: Path) -> None:
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
-    result = build(path)
+    result = build(path, select=INGESTION)
     assert result.returncode != 0
     assert f"No transaction lines in {path}" in result.output
 
 
 def test_header_only_file_stops_the_build(build, tmp_path: Path) -> None:
     path = write_lines(tmp_path / "header_only.csv", [HEADER])
-    result = build(path)
+    result = build(path, select=INGESTION)
     assert result.returncode != 0
     assert f"No transaction lines in {path}" in result.output
 
@@ -90,7 +93,7 @@ def test_latin1_descriptions_are_decoded(build, tmp_path: Path) -> None:
         ],
         encoding="latin-1",
     )
-    result = build(path)
+    result = build(path, select=INGESTION)
     assert_report_balances(result, data_lines=2)
     assert result.query(f"select description from {PARSED} order by source_line_number") == [
         ("CAFÉ CRÈME BOWL",),
@@ -103,7 +106,7 @@ def test_utf8_descriptions_are_decoded(build, tmp_path: Path) -> None:
         tmp_path / "utf8.csv",
         [HEADER, "489434,85048,CAFÉ CRÈME BOWL ø,12,2009-12-01 07:45:00,6.95,13085.0,France"],
     )
-    result = build(path)
+    result = build(path, select=INGESTION)
     assert_report_balances(result, data_lines=1)
     assert result.scalar(f"select description from {PARSED}") == ("CAFÉ CRÈME BOWL ø")
 
@@ -118,7 +121,7 @@ def test_semicolon_old_header_and_crlf_are_accepted(build, tmp_path: Path) -> No
         ],
         newline="\r\n",
     )
-    result = build(path)
+    result = build(path, select=INGESTION)
     assert_report_balances(result, data_lines=2)
     assert result.query(
         "select invoice_id, stock_code, unit_price, customer_id, country"
@@ -139,7 +142,7 @@ def test_na_or_empty_customer_id_is_rejected(build, tmp_path: Path) -> None:
             "489438,22633,HAND WARMER,6,2009-12-01 09:06:00,1.85,,United Kingdom",
         ],
     )
-    result = build(path, LENIENT)
+    result = build(path, LENIENT, select=INGESTION)
     assert_report_balances(result, data_lines=3)
     assert rejections(result) == {3: "missing_customer_id", 4: "missing_customer_id"}
     assert result.scalar(f"select customer_id from {ACCEPTED}") == "13085"
@@ -155,7 +158,7 @@ def test_every_date_format_parses_to_the_right_timestamp(build, tmp_path: Path) 
             "536367,85123A,X,6,2009-12-01 07:45:00,2.55,17850,United Kingdom",
         ],
     )
-    result = build(path)
+    result = build(path, select=INGESTION)
     assert_report_balances(result, data_lines=3)
     assert result.query(
         f"select invoiced_at, invoice_date from {ACCEPTED} order by source_line_number"
@@ -182,7 +185,7 @@ def test_broken_lines_are_rejected_with_their_line_number(build, tmp_path: Path)
             GOOD_LINES[2],
         ],
     )
-    result = build(path, LENIENT)
+    result = build(path, LENIENT, select=INGESTION)
     assert_report_balances(result, data_lines=9)
     assert rejections(result) == {
         3: "malformed_line",
@@ -209,7 +212,7 @@ def test_exact_duplicates_keep_the_first(build, tmp_path: Path) -> None:
         tmp_path / "duplicates.csv",
         [HEADER, GOOD_LINES[0], GOOD_LINES[1], GOOD_LINES[0], GOOD_LINES[0]],
     )
-    result = build(path)
+    result = build(path, select=INGESTION)
     assert_report_balances(result, data_lines=4)
     assert rejections(result) == {4: "duplicate_line", 5: "duplicate_line"}
     assert result.scalar("select rejected_duplicate_line from marts.data_quality_report") == 2
@@ -227,7 +230,7 @@ def test_bad_prices_and_zero_quantity_are_rejected(build, tmp_path: Path) -> Non
             GOOD_LINES[1],
         ],
     )
-    result = build(path, LENIENT)
+    result = build(path, LENIENT, select=INGESTION)
     assert_report_balances(result, data_lines=5)
     assert rejections(result) == {
         3: "non_positive_price",
@@ -281,7 +284,7 @@ def test_a_glob_reads_every_file_with_its_own_line_numbers(build, tmp_path: Path
             "United Kingdom;;2.55;2010-01-04 10:00:00;12;CAT BOWL;22350;489501;x",
         ],
     )
-    result = build(tmp_path / "monthly" / "*.csv")
+    result = build(tmp_path / "monthly" / "*.csv", select=INGESTION)
     assert_report_balances(result, data_lines=4)
     assert result.scalar("select input_files from marts.data_quality_report") == 2
     assert result.query(
@@ -314,7 +317,7 @@ def test_parquet_input_maps_columns_by_name(build, tmp_path: Path) -> None:
             ) to '{path}' (format parquet)
             """
         )
-    result = build(path)
+    result = build(path, select=INGESTION)
     assert_report_balances(result, data_lines=3)
     assert result.query(
         "select source_line_number, invoice_id, customer_id, quantity, transaction_type"
@@ -336,6 +339,10 @@ def test_relative_paths_are_read_from_the_project_root(tmp_path: Path) -> None:
             "build",
             "--exclude-resource-type",
             "unit_test",
+            "--select",
+            INGESTION,
+            "--indirect-selection",
+            "buildable",
             "--project-dir",
             str(PROJECT_ROOT),
             "--profiles-dir",

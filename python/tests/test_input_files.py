@@ -2,7 +2,8 @@
 
 Every test writes its own small files, runs `dbt build` on them in a subprocess, and checks
 the values read, the per-file report, the build summary, or the message and exit code of a
-build that must stop.
+build that must stop. The builds stop at ingestion (conftest.INGESTION) and its data tests,
+except the one whose summary reads the customer marts.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from conftest import ACCEPTED, HEADER, PARSED, assert_report_balances, write_lines
+from conftest import ACCEPTED, HEADER, INGESTION, PARSED, assert_report_balances, write_lines
 
 from customer_lifecycle.summary import render_summary
 
@@ -110,7 +111,7 @@ def test_a_file_with_dates_in_both_orders_stops_the_build(build, tmp_path: Path)
         ],
     )
     stopped_with(
-        build(path),
+        build(path, select=INGESTION),
         f"The dates of {path} are written in both orders:"
         f' line 3 ("{line("1002", "13/12/2010 09:00")}") can only be day-first (DD/MM/YYYY),'
         f' and line 4 ("{line("1003", "12/13/2010 09:00")}") can only be month-first'
@@ -125,7 +126,7 @@ def test_a_date_order_set_by_var_rejects_the_other_order(build, tmp_path: Path) 
         tmp_path / "both.csv",
         [HEADER, line("1001", "01/12/2010 08:26"), line("1002", "12/13/2010 09:00")],
     )
-    result = build(path, {"date_order": "dmy", "max_rejected_share": 0.9})
+    result = build(path, {"date_order": "dmy", "max_rejected_share": 0.9}, select=INGESTION)
     assert_report_balances(result, data_lines=2)
     assert result.query(f"select source_line_number, invoiced_at from {ACCEPTED}") == [
         (2, datetime(2010, 12, 1, 8, 26))
@@ -151,7 +152,7 @@ def test_windows_1252_files_are_decoded_even_past_the_first_lines(build, tmp_pat
         [HEADER, *filler, line("1002", "2010-12-03 10:00:00", "CAFÉ AU LAIT")],
         encoding="latin-1",
     )
-    result = build(folder / "*.csv")
+    result = build(folder / "*.csv", select=INGESTION)
     assert_report_balances(result, data_lines=150_002)
     assert result.query(
         f"select source_line_number, description from {PARSED}"
@@ -169,7 +170,7 @@ def test_a_file_with_utf8_and_windows_1252_lines_stops_the_build(build, tmp_path
         + f"{line('1002', '2010-12-01 08:26:00', 'CAFÉ')}\n".encode("cp1252")
     )
     stopped_with(
-        build(path),
+        build(path, select=INGESTION),
         f"Cannot read {path}: it mixes two encodings. Some lines are UTF-8"
         f' (such as "{line("1001", "2010-12-01 08:26:00", "CAFÉ")[:60]}"), but line 3 has a byte'
         " that is not UTF-8 (Windows-1252 or Latin-1, as older spreadsheet exports write é or"
@@ -186,7 +187,7 @@ def test_a_byte_that_is_not_utf8_stops_a_build_told_the_input_is_utf8(
         encoding="latin-1",
     )
     stopped_with(
-        build(path, {"input_encoding": "utf-8"}),
+        build(path, {"input_encoding": "utf-8"}, select=INGESTION),
         f"Cannot read {path}: line 3 is not UTF-8 (a byte such as é or € written in"
         " Windows-1252 or Latin-1), but the var input_encoding is 'utf-8'. Set input_encoding"
         " to auto or windows-1252, or export the file again as UTF-8.",
@@ -198,7 +199,7 @@ def test_utf16_stops_the_build(build, tmp_path: Path) -> None:
         tmp_path / "utf16.csv", [HEADER, line("1001", "2010-12-01 08:26:00")], encoding="utf-16"
     )
     stopped_with(
-        build(path),
+        build(path, select=INGESTION),
         f"Cannot read {path}: it is UTF-16 encoded, or not text at all (line 1 holds NUL bytes,"
         ' as UTF-16 has between its characters). Save it as UTF-8 instead (Excel: Save As "CSV'
         f" UTF-8\"), or convert it: iconv -f UTF-16 -t UTF-8 '{path}' > export.csv",
@@ -211,7 +212,7 @@ def test_a_nul_byte_stops_the_build_at_its_line(build, tmp_path: Path) -> None:
         [HEADER, line("1001", "2010-12-01 08:26:00"), line("1002", "2010-12-01 08:26:00", "X\0")],
     )
     stopped_with(
-        build(path),
+        build(path, select=INGESTION),
         f"Cannot read {path}: line 3 holds a NUL byte (0x00), which no text CSV file has; the"
         f" file is damaged there. Export it again, or remove the NUL bytes: tr -d '\\000' <"
         f" '{path}' > export.csv",
@@ -227,7 +228,7 @@ def test_an_overlong_line_stops_the_build_without_echoing_it(build, tmp_path: Pa
             line("1002", "2010-12-01 08:26:00", "Y" * 5_000_000),
         ],
     )
-    result = build(path)
+    result = build(path, select=INGESTION)
     stopped_with(
         result,
         f"Cannot read {path}: line 3 is longer than 4 MiB, the most a line is read as. No"
@@ -247,18 +248,18 @@ def test_a_spreadsheet_workbook_stops_the_build(build, tmp_path: Path) -> None:
     )
     named = tmp_path / "export.xlsx"
     named.write_bytes(workbook)
-    stopped_with(build(named), f"Cannot read {named}{expected}")
+    stopped_with(build(named, select=INGESTION), f"Cannot read {named}{expected}")
     # Renamed to .csv, it is still recognised by its first bytes.
     renamed = tmp_path / "export.csv"
     renamed.write_bytes(workbook)
-    stopped_with(build(renamed), f"Cannot read {renamed}{expected}")
+    stopped_with(build(renamed, select=INGESTION), f"Cannot read {renamed}{expected}")
 
 
 def test_a_folder_given_as_the_input_suggests_a_glob(build, tmp_path: Path) -> None:
     folder = tmp_path / "exports"
     write_lines(folder / "2010-12.csv", [HEADER, line("1001", "2010-12-01 08:26:00")])
     stopped_with(
-        build(folder),
+        build(folder, select=INGESTION),
         f"Transactions input '{folder}' is a folder (of 1 files), not a file. Point the var"
         " transactions_path or the env CUSTOMER_LIFECYCLE_TRANSACTIONS at the files in it with"
         f" a glob, such as '{folder}/*.csv'.",
@@ -276,7 +277,7 @@ def test_paths_with_braces_quotes_and_parentheses_read_exactly_that_file(
         tmp_path / "it's {1} (copy).csv", [HEADER, line("1002", "2010-12-01 08:26:00")]
     )
     for path, invoice in [(named, "1001"), (numbered, "1002")]:
-        result = build(path)
+        result = build(path, select=INGESTION)
         assert_report_balances(result, data_lines=1)
         assert result.query(f"select source_file, invoice_id from {ACCEPTED}") == [
             (str(path), invoice)
@@ -291,7 +292,7 @@ def test_a_header_with_a_trailing_delimiter_is_named_when_it_stops_the_build(
     path = write_lines(
         tmp_path / "trailing.csv", [f"{HEADER},", line("1001", "2010-12-01 08:26:00")]
     )
-    result = build(path)
+    result = build(path, select=INGESTION)
     stopped_with(
         result,
         "Rejected share 1.0 (1 of 1 lines) exceeds max_rejected_share 0.5. Most rejected:"

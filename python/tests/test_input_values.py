@@ -2,8 +2,9 @@
 
 Numbers are read in the number format of their file (decided from its delimiter), numeric
 customer IDs become one ID, placeholders are no customer, and dates outside the plausible range
-are rejected. Each test writes its own small CSV, builds it for real and checks the exact
-values, reasons, details and line numbers.
+are rejected. Each test writes its own small CSV, builds it for real up to the as-of date
+(conftest.INGESTION, with its data tests) and checks the exact values, reasons, details and
+line numbers.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import ACCEPTED, HEADER, assert_report_balances, write_lines
+from conftest import ACCEPTED, HEADER, INGESTION, assert_report_balances, write_lines
 
 # These files are mostly bad on purpose; this ceiling keeps the build going.
 LENIENT = {"max_rejected_share": 0.9}
@@ -60,7 +61,7 @@ def test_a_comma_file_reads_thousands_separators_and_names_the_field_that_failed
             "489442,22350,CAT BOWL,six,2010-12-01 08:26:00,1.8x5,13085,United Kingdom",
         ],
     )
-    result = build(path, LENIENT)
+    result = build(path, LENIENT, select=INGESTION)
     assert_report_balances(result, data_lines=9)
     assert result.query(
         "select field_delimiter, number_format from ingestion.staging.stg_retail__files"
@@ -134,7 +135,7 @@ def test_semicolon_and_tab_files_read_decimal_commas_and_a_comma_file_does_not(
             '536372,85123A,HEART,6,2010-12-01 08:26:00,"2,55",17850,United Kingdom',
         ],
     )
-    result = build(folder / "*.csv", LENIENT)
+    result = build(folder / "*.csv", LENIENT, select=INGESTION)
     assert_report_balances(result, data_lines=8)
     assert [
         (Path(source_file).name, delimiter, number_format)
@@ -194,7 +195,7 @@ def test_forms_of_one_customer_id_are_one_customer_and_placeholders_are_none(
             line(489445, "GUEST"),
         ],
     )
-    result = build(path, LENIENT)
+    result = build(path, LENIENT, select=INGESTION)
     assert_report_balances(result, data_lines=12)
     assert accepted(result, "customer_id") == [
         ("customers.csv", 2, "13085"),
@@ -216,7 +217,11 @@ def test_forms_of_one_customer_id_are_one_customer_and_placeholders_are_none(
 
     # A user's own placeholders: the var is part of the cache key, so the same file is judged
     # again under it.
-    result = build(path, {**LENIENT, "customer_id_placeholder_pattern": "-[0-9]+|0|99999|GUEST"})
+    result = build(
+        path,
+        {**LENIENT, "customer_id_placeholder_pattern": "-[0-9]+|0|99999|GUEST"},
+        select=INGESTION,
+    )
     assert_report_balances(result, data_lines=12)
     assert rejections(result)[("customers.csv", 13)] == (
         "missing_customer_id",
@@ -247,7 +252,7 @@ def test_dates_after_the_file_was_written_or_before_2000_are_implausible(
     # Written on 2011-12-10 (UTC): its lines may be dated up to 2011-12-11.
     written = datetime(2011, 12, 10, 18, 0, tzinfo=UTC).timestamp()
     os.utime(path, (written, written))
-    result = build(path, LENIENT)
+    result = build(path, LENIENT, select=INGESTION)
     assert_report_balances(result, data_lines=7)
     assert result.query(
         "select modified_at, latest_plausible_date from ingestion.staging.stg_retail__files"
@@ -290,6 +295,7 @@ def test_dates_after_the_file_was_written_or_before_2000_are_implausible(
             "earliest_transaction_date": "1900-01-01",
             "latest_transaction_date": "2030-12-31",
         },
+        select=INGESTION,
     )
     assert_report_balances(result, data_lines=7)
     assert rejections(result) == {
