@@ -7,24 +7,6 @@
 -#}
 
 
-{#-
-    How a per-file model is kept: incremental by file_key on DuckDB; on
-    Spark, whose parquet tables have no delete+insert, rebuilt whole each
-    build (new_input_files then selects every file).
--#}
-{% macro per_file_materialization() -%}
-    {{ return(adapter.dispatch('per_file_materialization', 'customer_lifecycle')()) }}
-{%- endmacro %}
-
-{% macro default__per_file_materialization() -%}
-    {{ return('incremental') }}
-{%- endmacro %}
-
-{% macro spark__per_file_materialization() -%}
-    {{ return('table') }}
-{%- endmacro %}
-
-
 {#- True when `text` contains a match of the regular expression `pattern` (SQL). -#}
 {% macro regexp_matches(text, pattern) -%}
     {{ return(adapter.dispatch('regexp_matches', 'customer_lifecycle')(text, pattern)) }}
@@ -40,21 +22,20 @@
 
 
 {#-
-    `text` with every match of `pattern` replaced by `replacement`; both are
-    Jinja strings, the replacement naming groups as \1.
+    `text` with every match of the regular expression `pattern` (SQL)
+    replaced by the text of its capture group number `group`.
 -#}
-{% macro regexp_replace_all(text, pattern, replacement) -%}
-    {{ return(adapter.dispatch('regexp_replace_all', 'customer_lifecycle')(text, pattern, replacement)) }}
+{% macro regexp_keep_group(text, pattern, group) -%}
+    {{ return(adapter.dispatch('regexp_keep_group', 'customer_lifecycle')(text, pattern, group)) }}
 {%- endmacro %}
 
-{% macro duckdb__regexp_replace_all(text, pattern, replacement) -%}
-    regexp_replace({{ text }}, {{ sql_quote(pattern) }}, {{ sql_quote(replacement) }}, 'g')
+{% macro duckdb__regexp_keep_group(text, pattern, group) -%}
+    regexp_replace({{ text }}, {{ pattern }}, '\{{ group }}', 'g')
 {%- endmacro %}
 
 {#- Java names a group $1, and replaces every match without a flag. -#}
-{% macro spark__regexp_replace_all(text, pattern, replacement) -%}
-    {%- set java_replacement = modules.re.sub('\\\\([0-9])', '$\\1', replacement) -%}
-    regexp_replace({{ text }}, {{ sql_quote(pattern) }}, {{ sql_quote(java_replacement) }})
+{% macro spark__regexp_keep_group(text, pattern, group) -%}
+    regexp_replace({{ text }}, {{ pattern }}, '${{ group }}')
 {%- endmacro %}
 
 
@@ -69,20 +50,6 @@
 
 {% macro spark__starts_with(text, prefix) -%}
     startswith({{ text }}, {{ prefix }})
-{%- endmacro %}
-
-
-{#- The length of `text` in bytes of UTF-8. -#}
-{% macro byte_length(text) -%}
-    {{ return(adapter.dispatch('byte_length', 'customer_lifecycle')(text)) }}
-{%- endmacro %}
-
-{% macro duckdb__byte_length(text) -%}
-    strlen({{ text }})
-{%- endmacro %}
-
-{% macro spark__byte_length(text) -%}
-    octet_length({{ text }})
 {%- endmacro %}
 
 
@@ -188,6 +155,48 @@
 
 
 {#-
+    A double as a decimal(precision, scale) the way DuckDB casts it: scaled,
+    then rounded half away from zero. Spark's cast rounds the double's
+    shortest decimal text instead, which differs on a tie that the double
+    only approximates (604.685 is 604.68499... to DuckDB).
+-#}
+{% macro double_as_decimal(value, precision, scale) -%}
+    {{ return(adapter.dispatch('double_as_decimal', 'customer_lifecycle')(value, precision, scale)) }}
+{%- endmacro %}
+
+{% macro duckdb__double_as_decimal(value, precision, scale) -%}
+    cast({{ value }} as decimal({{ precision }}, {{ scale }}))
+{%- endmacro %}
+
+{% macro spark__double_as_decimal(value, precision, scale) -%}
+    cast(
+        round(cast({{ value }} as double) * {{ 10 ** scale }}, 0) / {{ 10 ** scale }}
+        as decimal({{ precision }}, {{ scale }})
+    )
+{%- endmacro %}
+
+
+{#-
+    Number text as a decimal(18, 4), or null: DuckDB's cast, which also
+    reads an underscore between two digits as nothing (1_000).
+-#}
+{% macro cast_to_decimal(text) -%}
+    {{ return(adapter.dispatch('cast_to_decimal', 'customer_lifecycle')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__cast_to_decimal(text) -%}
+    try_cast({{ text }} as decimal(18, 4))
+{%- endmacro %}
+
+{% macro spark__cast_to_decimal(text) -%}
+    case
+        when not {{ text }} rlike '(^|[^0-9])_|_($|[^0-9])'
+            then cast(replace({{ text }}, '_', '') as decimal(18, 4))
+    end
+{%- endmacro %}
+
+
+{#-
     Slash dates (12/1/2010 8:26, 2/20/11 11:39) in `date_order` ('dmy' or
     'mdy', a SQL expression) and ISO timestamps; macros/ingestion's
     parse_timestamp says which. Spark accepts what DuckDB's strptime and
@@ -233,25 +242,25 @@
     {%- set iso = '^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:T| +)' ~ time
         ~ '(?:[.]([0-9]*))?)?)?)? *(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?| *UTC)?$' -%}
     {%- set slash = '^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})(?: +' ~ time ~ ')?)?$' -%}
-    {%- set iso_part = "regexp_extract(" ~ text ~ ", " ~ sql_quote(iso) ~ ", {})" -%}
-    {%- set slash_part = "regexp_extract(" ~ text ~ ", " ~ sql_quote(slash) ~ ", {})" -%}
+    {%- set iso_part = "regexp_extract(" ~ text ~ ", " ~ sql_quote(iso) ~ ", GROUP)" -%}
+    {%- set slash_part = "regexp_extract(" ~ text ~ ", " ~ sql_quote(slash) ~ ", GROUP)" -%}
     case
         when instr({{ text }}, '-') = 5 and {{ text }} rlike {{ sql_quote(iso) }}
             then {{ spark_timestamp_from_parts(
-                iso_part.format(1), iso_part.format(2), iso_part.format(3),
-                iso_part.format(4), iso_part.format(5), iso_part.format(6), iso_part.format(7)
+                iso_part.replace('GROUP', '1'), iso_part.replace('GROUP', '2'), iso_part.replace('GROUP', '3'),
+                iso_part.replace('GROUP', '4'), iso_part.replace('GROUP', '5'), iso_part.replace('GROUP', '6'), iso_part.replace('GROUP', '7')
             ) }}
         when {{ text }} rlike {{ sql_quote(slash) }}
             then {{ spark_timestamp_from_parts(
-                "case when length(" ~ slash_part.format(3) ~ ") = 2 then "
-                ~ "cast(" ~ slash_part.format(3) ~ " as int)"
-                ~ " + case when cast(" ~ slash_part.format(3) ~ " as int) >= 69 then 1900 else 2000 end"
-                ~ " else cast(" ~ slash_part.format(3) ~ " as int) end",
-                "case " ~ date_order ~ " when 'dmy' then " ~ slash_part.format(2)
-                ~ " when 'mdy' then " ~ slash_part.format(1) ~ " end",
-                "case " ~ date_order ~ " when 'dmy' then " ~ slash_part.format(1)
-                ~ " when 'mdy' then " ~ slash_part.format(2) ~ " end",
-                slash_part.format(4), slash_part.format(5), slash_part.format(6), "''"
+                "case when length(" ~ slash_part.replace('GROUP', '3') ~ ") = 2 then "
+                ~ "cast(" ~ slash_part.replace('GROUP', '3') ~ " as int)"
+                ~ " + case when cast(" ~ slash_part.replace('GROUP', '3') ~ " as int) >= 69 then 1900 else 2000 end"
+                ~ " else cast(" ~ slash_part.replace('GROUP', '3') ~ " as int) end",
+                "case " ~ date_order ~ " when 'dmy' then " ~ slash_part.replace('GROUP', '2')
+                ~ " when 'mdy' then " ~ slash_part.replace('GROUP', '1') ~ " end",
+                "case " ~ date_order ~ " when 'dmy' then " ~ slash_part.replace('GROUP', '1')
+                ~ " when 'mdy' then " ~ slash_part.replace('GROUP', '2') ~ " end",
+                slash_part.replace('GROUP', '4'), slash_part.replace('GROUP', '5'), slash_part.replace('GROUP', '6'), "''"
             ) }}
     end
 {%- endmacro %}

@@ -105,7 +105,7 @@
 
 {#- A decimal in its file's number format, rounded to 4 places. -#}
 {% macro parse_decimal(text, number_format) -%}
-    try_cast({{ decimal_point_text(text, number_format) }} as decimal(18, 4))
+    {{ cast_to_decimal(decimal_point_text(text, number_format)) }}
 {%- endmacro %}
 
 
@@ -153,7 +153,7 @@
             then
                 case
                     when {{ regexp_full_match(text, "'[+-]?0+'") }} then '0'
-                    else {{ regexp_replace_all(text, '^[+]?(-?)0*', '\\1') }}
+                    else {{ regexp_keep_group(text, "'^[+]?(-?)0*'", 1) }}
                 end
         -- The rest, rare, by string arithmetic on the parts of the number.
         when {{ regexp_full_match(

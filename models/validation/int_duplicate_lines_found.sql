@@ -42,7 +42,9 @@ candidates as (
         on validated.file_key = input_files.file_key
     where
         validated.rejection_reason is null
-        and validated.invoice_id in (select invoice_id from invoices_in_several_files)
+        and validated.invoice_id in (
+            select invoices_in_several_files.invoice_id from invoices_in_several_files
+        )
 
 ),
 

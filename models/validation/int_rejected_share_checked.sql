@@ -83,7 +83,7 @@ top_reasons as (
         {{ ordered_string_agg(
             "most_rejected.rejection_reason || ' (' || most_rejected.rejected_lines || ')'",
             "', '",
-            'most_rejected.rejected_lines desc, most_rejected.rejection_reason asc'
+            '-most_rejected.rejected_lines, most_rejected.rejection_reason'
         ) }} as top_reasons
     from (
         select *
@@ -114,18 +114,19 @@ sample_lines as (
         {{ ordered_string_agg(
             'first_three.line_text',
             "'; '",
-            'first_three.file_order asc, first_three.line_number asc'
+            'first_three.file_order, first_three.line_number'
         ) }} as sample_lines
     from (
         select
-            file_order,
-            rejected_line.source_line_number as line_number,
-            source_file || ' line ' || rejected_line.source_line_number
-            || ', ' || rejected_line.rejection_reason
-            || ' (' || rejected_line.rejection_detail || ')'
-            || coalesce(': "' || rejected_line.raw_line || '"', '') as line_text
+            first_rejected.file_order,
+            first_rejected.rejected_line.source_line_number as line_number,
+            first_rejected.source_file
+            || ' line ' || first_rejected.rejected_line.source_line_number
+            || ', ' || first_rejected.rejected_line.rejection_reason
+            || ' (' || first_rejected.rejected_line.rejection_detail || ')'
+            || coalesce(': "' || first_rejected.rejected_line.raw_line || '"', '') as line_text
         from first_rejected
-        order by file_order asc, line_number asc
+        order by first_rejected.file_order asc, line_number asc
         limit 3
     ) as first_three
 
@@ -137,10 +138,12 @@ shares as (
         line_totals.lines_read,
         line_totals.lines_accepted,
         line_totals.lines_read - line_totals.lines_accepted as lines_rejected,
-        cast(
-            (line_totals.lines_read - line_totals.lines_accepted)
-            / nullif(line_totals.lines_read, 0) as decimal(9, 6)
-        ) as rejected_share,
+        {{ double_as_decimal(
+            '(line_totals.lines_read - line_totals.lines_accepted)'
+            ~ ' / nullif(line_totals.lines_read, 0)',
+            9,
+            6
+        ) }} as rejected_share,
         cast({{ var('max_rejected_share') }} as decimal(9, 6)) as max_rejected_share,
         top_reasons.top_reasons,
         sample_lines.sample_lines

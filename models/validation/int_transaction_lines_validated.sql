@@ -42,7 +42,7 @@ stock_code_rules as (
     select
         stock_code_pattern,
         {{ regexp_matches(
-            regexp_replace_all('stock_code_pattern', '\\\\.', ''), "'[%_]'"
+            regexp_replace_all('stock_code_pattern', sql_quote('\\\\.'), "''"), "'[%_]'"
         ) }} as has_wildcard
     from {{ ref('stock_code_rules') }}
 
@@ -52,7 +52,7 @@ exact_non_product_codes as (
 
     -- Distinct, so that the left join below cannot repeat a line.
     select distinct
-        {{ regexp_replace_all('stock_code_pattern', '\\\\(.)', '\\1') }} as stock_code
+        {{ regexp_keep_group('stock_code_pattern', sql_quote('\\\\(.)'), 1) }} as stock_code
     from stock_code_rules
     where not has_wildcard
 
