@@ -15,10 +15,10 @@
 -#}
 {% macro may_have_padded_fields(line, delimiter_then_space, space_then_delimiter) -%}
     (
-        strpos({{ line }}, '"') > 0
-        or strlen({{ line }}) <> length({{ line }})
-        or starts_with({{ line }}, ' ')
-        or ends_with({{ line }}, ' ')
+        instr({{ line }}, '"') > 0
+        or {{ byte_length(line) }} <> length({{ line }})
+        or left({{ line }}, 1) = ' '
+        or right({{ line }}, 1) = ' '
         or contains({{ line }}, {{ delimiter_then_space }})
         or contains({{ line }}, {{ space_then_delimiter }})
     )
@@ -57,28 +57,7 @@
     %Y would read "11" as the year 11.
 -#}
 {% macro parse_timestamp(text, date_order) -%}
-    case
-        -- A fifth character '-' picks the ISO reader, which rejects
-        -- anything but digits before it.
-        when strpos({{ text }}, '-') = 5
-            then try_cast({{ text }} as timestamp)
-        {%- for year_pattern, year_format in [('[0-9]{4}', '%Y'), ('[0-9]{2}', '%y')] %}
-        when regexp_matches({{ text }}, '^[0-9]{1,2}/[0-9]{1,2}/{{ year_pattern }}([ T]|$)')
-            then case {{ date_order }}
-                {%- for order, day_month in [('dmy', '%d/%m'), ('mdy', '%m/%d')] %}
-                when '{{ order }}'
-                    then try_strptime(
-                        {{ text }},
-                        [
-                            '{{ day_month }}/{{ year_format }} %H:%M:%S',
-                            '{{ day_month }}/{{ year_format }} %H:%M',
-                            '{{ day_month }}/{{ year_format }}'
-                        ]
-                    )
-                {%- endfor %}
-            end
-        {%- endfor %}
-    end
+    {{ parse_timestamp_text(text, date_order) }}
 {%- endmacro %}
 
 
@@ -113,12 +92,12 @@
         when {{ number_format }} = 'decimal_comma'
             then
                 case
-                    when regexp_full_match(
-                        {{ text }}, '[+-]?([0-9]{1,3}([.][0-9]{3})+|[0-9]*),[0-9]+'
-                    )
+                    when {{ regexp_full_match(
+                        text, "'[+-]?([0-9]{1,3}([.][0-9]{3})+|[0-9]*),[0-9]+'"
+                    ) }}
                         then replace(replace({{ text }}, '.', ''), ',', '.')
                 end
-        when regexp_full_match({{ text }}, '[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]+)?')
+        when {{ regexp_full_match(text, "'[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]+)?'") }}
             then replace({{ text }}, ',', '')
     end
 {%- endmacro %}
@@ -126,7 +105,7 @@
 
 {#- A decimal in its file's number format, rounded to 4 places. -#}
 {% macro parse_decimal(text, number_format) -%}
-    try_cast({{ decimal_point_text(text, number_format) }} as decimal(18, 4))
+    {{ cast_to_decimal(decimal_point_text(text, number_format)) }}
 {%- endmacro %}
 
 
@@ -142,9 +121,9 @@
     {%- set point_text = decimal_point_text(text, number_format) -%}
     case
         -- Without a comma, the text is its own decimal point text.
-        when regexp_full_match({{ text }}, {{ whole }})
+        when {{ regexp_full_match(text, whole) }}
             then cast(cast({{ text }} as decimal(18, 4)) as integer)
-        when contains({{ text }}, ',') and regexp_full_match({{ point_text }}, {{ whole }})
+        when contains({{ text }}, ',') and {{ regexp_full_match(point_text, whole) }}
             then cast(cast({{ point_text }} as decimal(18, 4)) as integer)
     end
 {%- endmacro %}
@@ -161,59 +140,27 @@
     is kept as written.
 -#}
 {% macro normalise_customer_id(text) -%}
-    {#- Where the decimal point goes, counted back from the end of the digits. -#}
-    {%- set shift = "(coalesce(try_cast(id['exponent'] as integer), 0) - length(id['fraction']))" -%}
-    {%- set digits = "(id['whole'] || id['fraction'])" -%}
     case
         -- The usual forms, plain digits or digits and .0, by one match.
-        when regexp_full_match({{ text }}, '[1-9][0-9]*([.]0*)?')
+        when {{ regexp_full_match(text, "'[1-9][0-9]*([.]0*)?'") }}
             then
                 case
-                    when contains({{ text }}, '.') then left({{ text }}, strpos({{ text }}, '.') - 1)
+                    when contains({{ text }}, '.') then left({{ text }}, instr({{ text }}, '.') - 1)
                     else {{ text }}
                 end
         -- Signed or zero-padded integers (-1, +7, 013085), a few matches.
-        when regexp_full_match({{ text }}, '[+-]?[0-9]+')
+        when {{ regexp_full_match(text, "'[+-]?[0-9]+'") }}
             then
                 case
-                    when regexp_full_match({{ text }}, '[+-]?0+') then '0'
-                    else regexp_replace({{ text }}, '^[+]?(-?)0*', '\1')
+                    when {{ regexp_full_match(text, "'[+-]?0+'") }} then '0'
+                    else {{ regexp_keep_group(text, "'^[+]?(-?)0*'", 1) }}
                 end
         -- The rest, rare, by string arithmetic on the parts of the number.
-        when regexp_full_match(
-            {{ text }},
-            '[+-]?([0-9]+[.][0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?'
-        )
-            then coalesce(
-                -- A one-element list, so that the parts are extracted once.
-                list_transform(
-                    [regexp_extract(
-                        {{ text }},
-                        '^([+-]?)([0-9]*)[.]?([0-9]*)(?:[eE]([+-]?[0-9]+))?$',
-                        ['sign', 'whole', 'fraction', 'exponent']
-                    )],
-                    lambda id: list_transform(
-                        [
-                            regexp_replace(
-                                case
-                                    when {{ shift }} >= 0 then {{ digits }} || repeat('0', {{ shift }})
-                                    -- Only zeros may fall after the point.
-                                    when regexp_full_match(right({{ digits }}, -{{ shift }}), '0*')
-                                        then left({{ digits }}, length({{ digits }}) + {{ shift }})
-                                end,
-                                '^0+',
-                                ''
-                            )
-                        ],
-                        lambda integer_digits: case
-                            when integer_digits = '' then '0'
-                            when id['sign'] = '-' then '-' || integer_digits
-                            else integer_digits
-                        end
-                    )[1]
-                )[1],
-                {{ text }}
-            )
+        when {{ regexp_full_match(
+            text,
+            "'[+-]?([0-9]+[.][0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?'"
+        ) }}
+            then coalesce({{ customer_id_from_number_parts(text) }}, {{ text }})
         else {{ text }}
     end
 {%- endmacro %}

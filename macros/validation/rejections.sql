@@ -119,7 +119,7 @@
 {% macro number_problem(label, text, expected) -%}
     case
         when {{ text }} is null then 'no {{ label }}'
-        when regexp_matches({{ text }}, '^[+-]?[£$€¥]|[£$€¥]$')
+        when {{ regexp_matches(text, "'^[+-]?[£$€¥]|[£$€¥]$'") }}
             then '{{ label }} "' || {{ text }} || '" has a currency sign; remove it'
         else
             '{{ label }} "' || {{ text }} || '" is not {{ expected }} in '
@@ -141,7 +141,7 @@
     {%- if pattern is none -%}
         false
     {%- else -%}
-        regexp_full_match({{ customer_id }}, {{ sql_quote(pattern) }})
+        {{ regexp_full_match(customer_id, sql_quote(pattern)) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -23,10 +23,7 @@ with
 
 source_files as (
 
-    select source_files.*
-    from {{ ref('int_source_files_summarised') }} as source_files
-    semi join {{ ref('stg_retail__files') }} as input_files
-        on source_files.file_key = input_files.file_key
+    {{ current_input_rows(ref('int_source_files_summarised')) }}
 
 ),
 

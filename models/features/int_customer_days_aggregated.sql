@@ -117,10 +117,10 @@ latest_sales as (
         customer_invoices.customer_id,
         customer_invoices.invoice_date,
         max(customer_invoices.last_invoiced_at) as last_sale_at,
-        arg_max(
-            customer_invoices.country,
-            (customer_invoices.last_invoiced_at, customer_invoices.country)
-        ) as last_sale_country
+        {{ arg_max(
+            'customer_invoices.country',
+            ordering_tuple(['customer_invoices.last_invoiced_at', 'customer_invoices.country'])
+        ) }} as last_sale_country
     from customer_invoices
     cross join as_of
     where

@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=per_file_materialization(),
     incremental_strategy='delete+insert',
     unique_key='file_key',
     on_schema_change='sync_all_columns',

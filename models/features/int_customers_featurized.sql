@@ -76,7 +76,7 @@ joined as (
         -- The latest sale day's country: two days never share a time, and
         -- the day settled ties between its own lines. Return-only days
         -- have no sale time, and arg_max passes over them.
-        arg_max(last_sale_country, last_sale_at) as country,
+        {{ arg_max('last_sale_country', 'last_sale_at') }} as country,
         {%- for days in windows %}
         -- Summed as 0 outside the window, so that an empty window is 0.
             cast(sum(
@@ -121,8 +121,13 @@ dated as (
 
     select
         *,
-        {{ dbt.datediff('last_purchase_date', 'as_of_date', 'day') }} as recency_days,
-        {{ dbt.datediff('first_purchase_date', 'as_of_date', 'day') }} as tenure_days
+        -- dbt.datediff is an int on Spark, a bigint on DuckDB.
+        cast(
+            {{ dbt.datediff('last_purchase_date', 'as_of_date', 'day') }} as bigint
+        ) as recency_days,
+        cast(
+            {{ dbt.datediff('first_purchase_date', 'as_of_date', 'day') }} as bigint
+        ) as tenure_days
     from joined
 
 ),
@@ -142,15 +147,21 @@ final as (
         cast(gross_revenue as decimal(18, 2)) as gross_revenue,
         cast(returned_revenue as decimal(18, 2)) as returned_revenue,
         cast(net_revenue as decimal(18, 2)) as net_revenue,
-        cast(gross_revenue / orders as decimal(18, 2)) as avg_order_value,
-        cast(returned_revenue / nullif(gross_revenue, 0) as decimal(9, 4)) as return_rate,
+        -- Decimals are divided as doubles, as DuckDB does and Spark does not.
+        {{ double_as_decimal('cast(gross_revenue as double) / orders', 18, 2) }}
+            as avg_order_value,
+        {{ double_as_decimal(
+            'cast(returned_revenue as double) / nullif(gross_revenue, 0)', 9, 4
+        ) }} as return_rate,
         distinct_products,
         case
             when purchase_days > 1
-                then cast(
-                    {{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }}
-                    / (purchase_days - 1) as decimal(9, 2)
-                )
+                then {{ double_as_decimal(
+                    dbt.datediff('first_purchase_date', 'last_purchase_date', 'day')
+                    ~ ' / (purchase_days - 1)',
+                    9,
+                    2
+                ) }}
         end as mean_days_between_purchases,
         {%- for days in windows %}
             orders_last_{{ days }}d,
@@ -159,29 +170,34 @@ final as (
             cast(net_revenue_prev_{{ days }}d as decimal(18, 2)) as net_revenue_prev_{{ days }}d,
             -- Trend: last window over the one before; null when the one
             -- before had nothing to compare with.
-            cast(
-                orders_last_{{ days }}d / nullif(orders_prev_{{ days }}d, 0) as decimal(9, 4)
-            ) as orders_trend_{{ days }}d,
-            cast(
-                net_revenue_last_{{ days }}d / nullif(net_revenue_prev_{{ days }}d, 0)
-                as decimal(9, 4)
-            ) as net_revenue_trend_{{ days }}d,
+            {{ double_as_decimal(
+                'orders_last_' ~ days ~ 'd / nullif(orders_prev_' ~ days ~ 'd, 0)', 9, 4
+            ) }} as orders_trend_{{ days }}d,
+            {{ double_as_decimal(
+                'cast(net_revenue_last_' ~ days ~ 'd as double)'
+                ~ ' / nullif(net_revenue_prev_' ~ days ~ 'd, 0)',
+                9,
+                4
+            ) }} as net_revenue_trend_{{ days }}d,
         {%- endfor %}
         cast(net_revenue as decimal(18, 2)) as historical_lifetime_value,
         -- Net revenue of the last year, annualised over the customer's
         -- tenure when it is shorter (but never over fewer than
         -- run_rate_min_days, so one early order is not multiplied by 52).
-        cast(
-            net_revenue_last_{{ days_per_year }}d * {{ days_per_year }}
-            / greatest(
-                least(tenure_days, {{ days_per_year }}), {{ var('run_rate_min_days') }}
-            )
-            as decimal(18, 2)
-        ) as run_rate_value_12m,
+        {{ double_as_decimal(
+            'cast(net_revenue_last_' ~ days_per_year ~ 'd * ' ~ days_per_year ~ ' as double)'
+            ~ ' / greatest(least(tenure_days, ' ~ days_per_year ~ '), '
+            ~ var('run_rate_min_days') ~ ')',
+            18,
+            2
+        ) }} as run_rate_value_12m,
         purchase_days - 1 as btyd_frequency,
-        {{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }} as btyd_recency,
+        cast(
+            {{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }} as bigint
+        ) as btyd_recency,
         tenure_days - 1 as btyd_t,
-        cast(btyd_monetary_value as decimal(18, 4)) as btyd_monetary_value
+        -- A double on DuckDB, an exact decimal on Spark.
+        {{ double_as_decimal('btyd_monetary_value', 18, 4) }} as btyd_monetary_value
     from dated
 
 )

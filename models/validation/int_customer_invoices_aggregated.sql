@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=per_file_materialization(),
     incremental_strategy='delete+insert',
     unique_key='file_key',
     on_schema_change='sync_all_columns',
@@ -45,7 +45,7 @@ aggregated as (
         -- The country of the invoice's last line; of lines at the same
         -- time, the greatest country name, so that the choice depends on
         -- the values alone, never on where a line sits.
-        arg_max(country, (invoiced_at, country)) as country
+        {{ arg_max('country', ordering_tuple(['invoiced_at', 'country'])) }} as country
     from new_lines
     group by file_key, invoice_id, customer_id, cast(invoiced_at as date), transaction_type
 

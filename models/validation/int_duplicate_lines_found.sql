@@ -40,9 +40,11 @@ candidates as (
     from {{ ref('int_transaction_lines_validated') }} as validated
     inner join input_files
         on validated.file_key = input_files.file_key
-    semi join invoices_in_several_files
-        on validated.invoice_id = invoices_in_several_files.invoice_id
-    where validated.rejection_reason is null
+    where
+        validated.rejection_reason is null
+        and validated.invoice_id in (
+            select invoices_in_several_files.invoice_id from invoices_in_several_files
+        )
 
 ),
 

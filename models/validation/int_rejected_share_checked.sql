@@ -65,9 +65,13 @@ reason_totals as (
 
 reason_counts as (
 
-    unpivot reason_totals
-    on columns(*)
-    into name rejection_reason value rejected_lines
+    {%- for reason in rejection_reasons() %}
+        {{ 'union all' if not loop.first }}
+        select
+            '{{ reason }}' as rejection_reason,
+            {{ reason }} as rejected_lines
+        from reason_totals
+    {%- endfor %}
 
 ),
 
@@ -76,11 +80,11 @@ top_reasons as (
     -- An aggregate without GROUP BY: one row, with null when nothing is
     -- rejected.
     select
-        string_agg(
-            most_rejected.rejection_reason || ' (' || most_rejected.rejected_lines || ')',
-            ', '
-            order by most_rejected.rejected_lines desc, most_rejected.rejection_reason asc
-        ) as top_reasons
+        {{ ordered_string_agg(
+            "most_rejected.rejection_reason || ' (' || most_rejected.rejected_lines || ')'",
+            "', '",
+            '-most_rejected.rejected_lines, most_rejected.rejection_reason'
+        ) }} as top_reasons
     from (
         select *
         from reason_counts
@@ -96,7 +100,7 @@ first_rejected as (
     select
         input_files.source_file,
         input_files.file_order,
-        unnest(source_files.first_rejected_lines) as rejected_line
+        {{ unnest_list('source_files.first_rejected_lines') }} as rejected_line
     from source_files
     inner join {{ ref('stg_retail__files') }} as input_files
         on source_files.file_key = input_files.file_key
@@ -107,20 +111,22 @@ sample_lines as (
 
     -- The first rejected lines of the first files that have any.
     select
-        string_agg(
-            first_three.line_text, '; '
-            order by first_three.file_order asc, first_three.line_number asc
-        ) as sample_lines
+        {{ ordered_string_agg(
+            'first_three.line_text',
+            "'; '",
+            'first_three.file_order, first_three.line_number'
+        ) }} as sample_lines
     from (
         select
-            file_order,
-            rejected_line['source_line_number'] as line_number,
-            source_file || ' line ' || rejected_line['source_line_number']
-            || ', ' || rejected_line['rejection_reason']
-            || ' (' || rejected_line['rejection_detail'] || ')'
-            || coalesce(': "' || rejected_line['raw_line'] || '"', '') as line_text
+            first_rejected.file_order,
+            first_rejected.rejected_line.source_line_number as line_number,
+            first_rejected.source_file
+            || ' line ' || first_rejected.rejected_line.source_line_number
+            || ', ' || first_rejected.rejected_line.rejection_reason
+            || ' (' || first_rejected.rejected_line.rejection_detail || ')'
+            || coalesce(': "' || first_rejected.rejected_line.raw_line || '"', '') as line_text
         from first_rejected
-        order by file_order asc, line_number asc
+        order by first_rejected.file_order asc, line_number asc
         limit 3
     ) as first_three
 
@@ -132,10 +138,12 @@ shares as (
         line_totals.lines_read,
         line_totals.lines_accepted,
         line_totals.lines_read - line_totals.lines_accepted as lines_rejected,
-        cast(
-            (line_totals.lines_read - line_totals.lines_accepted)
-            / nullif(line_totals.lines_read, 0) as decimal(9, 6)
-        ) as rejected_share,
+        {{ double_as_decimal(
+            '(line_totals.lines_read - line_totals.lines_accepted)'
+            ~ ' / nullif(line_totals.lines_read, 0)',
+            9,
+            6
+        ) }} as rejected_share,
         cast({{ var('max_rejected_share') }} as decimal(9, 6)) as max_rejected_share,
         top_reasons.top_reasons,
         sample_lines.sample_lines
@@ -152,9 +160,9 @@ shares as (
 {%- endset %}
 
 {%- set ceiling_message -%}
-    'Rejected share ' || round(rejected_share::double, 4)
+    'Rejected share ' || round(cast(rejected_share as double), 4)
     || ' (' || lines_rejected || ' of ' || lines_read || ' lines) exceeds max_rejected_share '
-    || max_rejected_share::double
+    || cast(max_rejected_share as double)
     || '. Most rejected: ' || top_reasons
     || '. First rejected lines: ' || sample_lines
     || '. Fix the input, or raise the var max_rejected_share. Every rejected'

@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=per_file_materialization(),
     incremental_strategy='delete+insert',
     unique_key='file_key',
     on_schema_change='sync_all_columns',
@@ -49,16 +49,17 @@ line_counts as (
         {%- endfor %}
         -- The first rejected lines, for the message that stops a build
         -- whose share of rejected lines is too high.
-        min_by(
+        {{ smallest_rows(
             {
-                'source_line_number': source_line_number,
-                'rejection_reason': rejection_reason,
-                'rejection_detail': rejection_detail,
-                'raw_line': left(raw_line, 160)
+                'source_line_number': 'source_line_number',
+                'rejection_reason': 'rejection_reason',
+                'rejection_detail': 'rejection_detail',
+                'raw_line': 'left(raw_line, 160)'
             },
-            source_line_number,
-            3
-        ) filter (where rejection_reason is not null) as first_rejected_lines,
+            'source_line_number',
+            3,
+            'rejection_reason is not null'
+        ) }} as first_rejected_lines,
         min(invoiced_at) filter (where rejection_reason is null) as first_invoiced_at,
         max(invoiced_at) filter (where rejection_reason is null) as last_invoiced_at,
         -- The row rules of the validated lines, checked in this one scan of

@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=per_file_materialization(),
     incremental_strategy='delete+insert',
     unique_key='file_key',
     on_schema_change='sync_all_columns',
@@ -41,9 +41,9 @@ stock_code_rules as (
 
     select
         stock_code_pattern,
-        regexp_matches(
-            regexp_replace(stock_code_pattern, '\\.', '', 'g'), '[%_]'
-        ) as has_wildcard
+        {{ regexp_matches(
+            regexp_replace_all('stock_code_pattern', sql_quote('\\\\.'), "''"), "'[%_]'"
+        ) }} as has_wildcard
     from {{ ref('stock_code_rules') }}
 
 ),
@@ -51,7 +51,8 @@ stock_code_rules as (
 exact_non_product_codes as (
 
     -- Distinct, so that the left join below cannot repeat a line.
-    select distinct regexp_replace(stock_code_pattern, '\\(.)', '\1', 'g') as stock_code
+    select distinct
+        {{ regexp_keep_group('stock_code_pattern', sql_quote('\\\\(.)'), 1) }} as stock_code
     from stock_code_rules
     where not has_wildcard
 
@@ -59,7 +60,7 @@ exact_non_product_codes as (
 
 wildcard_non_product_patterns as (
 
-    select list(stock_code_pattern) as stock_code_patterns
+    select {{ list_agg('stock_code_pattern') }} as stock_code_patterns
     from stock_code_rules
     where has_wildcard
 
@@ -71,22 +72,19 @@ classified as (
         lines.*,
         case
             when lines.has_unbalanced_quote or not lines.is_well_formed then null
-            when starts_with(
-                upper(lines.invoice_id), '{{ var('adjustment_invoice_prefix') | upper }}'
-            ) then 'adjustment'
+            when {{ starts_with(
+                'upper(lines.invoice_id)', sql_quote(var('adjustment_invoice_prefix') | upper)
+            ) }} then 'adjustment'
             when
                 exact_non_product_codes.stock_code is not null
-                or list_bool_or(list_transform(
-                    wildcard_non_product_patterns.stock_code_patterns,
-                    -- sqlfluff takes the lambda's parameter for a column.
-                    lambda stock_code_pattern: like_escape(
-                        upper(lines.stock_code), stock_code_pattern, '\'  -- noqa: RF02
-                    )
-                ))
+                or {{ like_any_of(
+                    'upper(lines.stock_code)',
+                    'wildcard_non_product_patterns.stock_code_patterns'
+                ) }}
                 then 'non_product'
-            when starts_with(
-                upper(lines.invoice_id), '{{ var('return_invoice_prefix') | upper }}'
-            ) then 'return'
+            when {{ starts_with(
+                'upper(lines.invoice_id)', sql_quote(var('return_invoice_prefix') | upper)
+            ) }} then 'return'
             else 'sale'
         end as transaction_type
     from lines

@@ -54,11 +54,15 @@ accepted as (
     from validated
     inner join input_files
         on validated.file_key = input_files.file_key
-    anti join duplicates
-        on
-            validated.file_key = duplicates.file_key
-            and validated.source_line_number = duplicates.source_line_number
-    where validated.rejection_reason is null
+    where
+        validated.rejection_reason is null
+        and not exists (
+            select 1
+            from duplicates
+            where
+                validated.file_key = duplicates.file_key
+                and validated.source_line_number = duplicates.source_line_number
+        )
 
 )
 
