@@ -60,6 +60,9 @@
 {% macro current_input_rows(relation) -%}
     select cached.*
     from {{ relation }} as cached
-    semi join {{ ref('stg_retail__files') }} as input_files
-        on cached.file_key = input_files.file_key
+    where exists (
+        select 1
+        from {{ ref('stg_retail__files') }} as input_files
+        where cached.file_key = input_files.file_key
+    )
 {%- endmacro %}
