@@ -8,11 +8,12 @@
 
 
 {#-
-    A ratio clamped to [0, 1] and rounded to 6 places as a decimal, so that
-    signals, and the points built from them, compare exactly.
+    A ratio (a double) clamped to [0, 1] and rounded to 6 places as a
+    decimal, so that signals, and the points built from them, compare
+    exactly.
 -#}
 {% macro unit_interval(expression) -%}
-    cast(least(greatest({{ expression }}, 0), 1) as decimal(7, 6))
+    {{ double_as_decimal('least(greatest(' ~ expression ~ ', 0), 1)', 7, 6) }}
 {%- endmacro %}
 
 

@@ -21,10 +21,10 @@ ranked as (
         *,
         case
             when is_contact
-                then row_number() over (
+                then cast(row_number() over (
                     partition by is_contact
                     order by net_benefit desc, customer_id asc
-                )
+                ) as bigint)
         end as contact_rank,
         case
             when is_contact

@@ -77,14 +77,12 @@ customers as (
         segments.lifecycle_stage,
         segments.value_segment,
         risk.risk_level,
-        cast(
-            greatest(
-                features.run_rate_value_12m,
-                features.net_revenue * {{ var('days_per_year') }}
-                / greatest(features.tenure_days, {{ var('days_per_year') }}),
-                0
-            ) as decimal(18, 2)
-        ) as value_at_stake
+        {{ double_as_decimal(
+            'greatest(cast(features.run_rate_value_12m as double), '
+            ~ 'cast(features.net_revenue * ' ~ var('days_per_year') ~ ' as double)'
+            ~ ' / greatest(features.tenure_days, ' ~ var('days_per_year') ~ '), 0)',
+            18, 2
+        ) }} as value_at_stake
     from features
     inner join as_of
         on features.as_of_date = as_of.as_of_date
@@ -145,16 +143,17 @@ priced as (
         {%- for band in ['', '_low', '_high'] %}
             case
                 when unit_cost > 0
-                    then cast(
-                        (expected_benefit{{ band }} - unit_cost) / unit_cost as decimal(12, 4)
-                    )
+                    then {{ double_as_decimal(
+                        'cast(expected_benefit' ~ band ~ ' - unit_cost as double) / unit_cost',
+                        12, 4
+                    ) }}
             end as roi{{ band }},
         {%- endfor %}
         case
             when value_at_stake * {{ margin }} > 0
-                then cast(
-                    unit_cost / (value_at_stake * {{ margin }}) as decimal(12, 4)
-                )
+                then {{ double_as_decimal(
+                    'cast(unit_cost as double) / (value_at_stake * ' ~ margin ~ ')', 12, 4
+                ) }}
         end as break_even_uplift,
         row_number() over (partition by customer_id order by rule_id) as match_order
     from candidates

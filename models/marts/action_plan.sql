@@ -56,10 +56,11 @@ final as (
         {%- for band in ['', '_low', '_high'] %}
             case
                 when totals.total_cost > 0
-                    then cast(
-                        totals.total_net_benefit{{ band }} / totals.total_cost
-                        as decimal(12, 4)
-                    )
+                    then {{ double_as_decimal(
+                        'cast(totals.total_net_benefit' ~ band ~ ' as double)'
+                        ~ ' / totals.total_cost',
+                        12, 4
+                    ) }}
             end as roi{{ band }},
         {%- endfor %}
         cast(totals.customers_in_budget as bigint) as customers_in_budget,

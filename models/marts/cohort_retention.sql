@@ -102,10 +102,9 @@ final as (
         cohort_months.activity_month,
         cohort_months.cohort_customers,
         coalesce(activity.active_customers, 0) as active_customers,
-        cast(
-            coalesce(activity.active_customers, 0) / cohort_months.cohort_customers
-            as decimal(9, 4)
-        ) as active_share,
+        {{ double_as_decimal(
+            'coalesce(activity.active_customers, 0) / cohort_months.cohort_customers', 9, 4
+        ) }} as active_share,
         cast(coalesce(activity.net_revenue, 0) as decimal(18, 2)) as net_revenue
     from cohort_months
     left join activity

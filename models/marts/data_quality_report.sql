@@ -102,10 +102,9 @@ final as (
         totals.lines_read,
         totals.lines_accepted,
         totals.lines_rejected,
-        cast(
-            totals.lines_rejected / nullif(totals.lines_read, 0)
-            as decimal(9, 6)
-        ) as rejected_share,
+        {{ double_as_decimal(
+            'totals.lines_rejected / nullif(totals.lines_read, 0)', 9, 6
+        ) }} as rejected_share,
         cast({{ var('max_rejected_share') }} as decimal(9, 6)) as max_rejected_share,
         totals.lines_read = totals.lines_accepted + totals.lines_rejected as is_balanced,
         {%- for transaction_type in transaction_types() %}

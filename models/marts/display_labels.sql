@@ -41,7 +41,7 @@ currency as (
         'symbol' as code,
         1 as display_order,
         '{{ var("currency_symbol") }}' as display_label,
-        cast(null as varchar) as colour,
+        cast(null as {{ dbt.type_string() }}) as colour,
         'The symbol shown before every amount (the var currency_symbol).'
             as description
 

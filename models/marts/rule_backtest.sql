@@ -124,9 +124,11 @@ final as (
         segment,
         customers,
         repurchasing_customers,
-        cast(repurchasing_customers / customers as decimal(9, 4)) as repurchase_share,
+        {{ double_as_decimal('repurchasing_customers / customers', 9, 4) }} as repurchase_share,
         cast(horizon_net_revenue as decimal(18, 2)) as horizon_net_revenue,
-        cast(horizon_net_revenue / customers as decimal(18, 2)) as net_revenue_per_customer
+        {{ double_as_decimal(
+            'cast(horizon_net_revenue as double) / customers', 18, 2
+        ) }} as net_revenue_per_customer
     from by_segment
 
 )

@@ -24,7 +24,9 @@ final as (
         value_segment,
         cast(sum(customers) as bigint) as customers,
         cast(sum(net_revenue) as decimal(18, 2)) as net_revenue,
-        cast(sum(risk_score_total) / sum(customers) as decimal(6, 2)) as avg_risk_score,
+        {{ double_as_decimal(
+            'cast(sum(risk_score_total) as double) / sum(customers)', 6, 2
+        ) }} as avg_risk_score,
         cast(sum(customers_at_risk) as bigint) as customers_at_risk,
         cast(sum(revenue_at_risk) as decimal(18, 2)) as revenue_at_risk
     from metrics

@@ -76,13 +76,15 @@ signals as (
 
     select
         facts.*,
-        cast(facts.recency_days / facts.expected_gap_days as decimal(9, 2)) as overdue_ratio,
+        {{ double_as_decimal(
+            'facts.recency_days / cast(facts.expected_gap_days as double)', 9, 2
+        ) }} as overdue_ratio,
         {{ unit_interval(
             '(recency_days - ' ~ var('risk_recency_floor_days') ~ ') / ('
             ~ var('risk_recency_ceiling_days') ~ ' - ' ~ var('risk_recency_floor_days') ~ ')'
         ) }} as recency_signal,
         {{ unit_interval(
-            '(recency_days / expected_gap_days - 1) / ('
+            '(recency_days / cast(expected_gap_days as double) - 1) / ('
             ~ var('risk_overdue_ceiling_ratio') ~ ' - 1)'
         ) }} as overdue_signal,
         -- The fall from the earlier window to the last. With nothing in either
@@ -94,12 +96,12 @@ signals as (
             ~ ' / orders_prev_window when orders_last_window = 0 then 1 else 0 end'
         ) }} as frequency_decline_signal,
         {{ unit_interval(
-            'case when net_revenue_prev_window > 0 then (net_revenue_prev_window'
-            ~ ' - net_revenue_last_window) / net_revenue_prev_window'
+            'case when net_revenue_prev_window > 0 then cast(net_revenue_prev_window'
+            ~ ' - net_revenue_last_window as double) / net_revenue_prev_window'
             ~ ' when net_revenue_last_window <= 0 then 1 else 0 end'
         ) }} as monetary_decline_signal,
         {{ unit_interval(
-            'coalesce(return_rate, 0) / ' ~ var('risk_return_rate_ceiling')
+            'cast(coalesce(return_rate, 0) as double) / ' ~ var('risk_return_rate_ceiling')
         ) }} as returns_signal,
         -- Whether a signal scored its gone-quiet branch above (nothing in
         -- either window), which the explanations put in words rather than

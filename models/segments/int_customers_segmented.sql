@@ -134,13 +134,13 @@ final as (
         staged.as_of_date,
         staged.lifecycle_stage,
         staged.value_segment,
-        cast(staged.net_revenue_percentile as decimal(9, 4)) as net_revenue_percentile,
+        {{ double_as_decimal('staged.net_revenue_percentile', 9, 4) }} as net_revenue_percentile,
         staged.recency_score,
         staged.frequency_score,
         staged.monetary_score,
-        cast(staged.recency_score as varchar)
-        || cast(staged.frequency_score as varchar)
-        || cast(staged.monetary_score as varchar) as rfm_score,
+        cast(staged.recency_score as {{ dbt.type_string() }})
+        || cast(staged.frequency_score as {{ dbt.type_string() }})
+        || cast(staged.monetary_score as {{ dbt.type_string() }}) as rfm_score,
         segment_matches.rfm_segment,
         segment_matches.rfm_rule_id
     from staged

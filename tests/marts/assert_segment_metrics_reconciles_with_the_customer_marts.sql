@@ -103,7 +103,8 @@ customer_counts as (
 
     select
         'customers on ' || cast(
-            coalesce(history_customers.as_of_date, metrics_customers.as_of_date) as varchar
+            coalesce(history_customers.as_of_date, metrics_customers.as_of_date)
+            as {{ dbt.type_string() }}
         ) as figure,
         cast(history_customers.customers as decimal(18, 2)) as expected_value,
         cast(metrics_customers.customers as decimal(18, 2)) as metrics_value

@@ -7,7 +7,12 @@ with
 
 scores as (
 
-    select unnest(range(1, 6)) as score
+    {% for score in range(1, 6) -%}
+        select {{ score }} as score
+        {%- if not loop.last %}
+            union all
+        {% endif %}
+    {%- endfor %}
 
 ),
 
