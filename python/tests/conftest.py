@@ -17,9 +17,6 @@ import pytest
 
 from customer_lifecycle.text_lines import register_functions
 
-# The Spark suite (make test-spark) needs .venv-spark and Java; make test leaves it out.
-collect_ignore = ["spark"]
-
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
 HEADER = "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country"

@@ -154,31 +154,34 @@ def write_inputs(folder: Path) -> list[Path]:
         write_lines(
             folder / "e_it's {1} (copy).csv", [HEADER, line("1007", "2010-12-01 08:26:00")]
         ),
-        # test_input_values: number formats per delimiter, customer IDs, plausible dates.
+        # test_input_values: number formats per delimiter, customer IDs, plausible dates. The
+        # comma and semicolon files have customers of their own: a £1.48M line beside another
+        # customer's small history would give a revenue trend above 99999.9999, which
+        # overflows decimal(9,4) on DuckDB.
         write_lines(
             folder / "f_comma_numbers.csv",
             [
                 HEADER,
-                '489434,85048,BALL,"1,200",2010-12-01 08:26:00,"1,234.50",13085,United Kingdom',
-                '489435,22350,CAT BOWL,12,2010-12-01 08:26:00,"1,234",13085,United Kingdom',
-                '489436,22350,CAT BOWL,6,2010-12-01 08:26:00,"1,23",13085,United Kingdom',
-                '489437,22350,CAT BOWL,"12,34,5",2010-12-01 08:26:00,2.55,13085,United Kingdom',
-                "489438,22350,CAT BOWL,1.5,2010-12-01 08:26:00,2.55,13085,United Kingdom",
-                "489439,22350,CAT BOWL,1.00001,2010-12-01 08:26:00,2.55,13085,United Kingdom",
-                "489440,22350,CAT BOWL,6,2010-12-01 08:26:00,£2.55,13085,United Kingdom",
-                "489441,22350,CAT BOWL,6,2010-12-01 08:26:00,2.55€,13085,United Kingdom",
-                "489442,22350,CAT BOWL,six,2010-12-01 08:26:00,1.8x5,13085,United Kingdom",
+                '489434,85048,BALL,"1,200",2010-12-01 08:26:00,"1,234.50",19001,United Kingdom',
+                '489435,22350,CAT BOWL,12,2010-12-01 08:26:00,"1,234",19001,United Kingdom',
+                '489436,22350,CAT BOWL,6,2010-12-01 08:26:00,"1,23",19001,United Kingdom',
+                '489437,22350,CAT BOWL,"12,34,5",2010-12-01 08:26:00,2.55,19001,United Kingdom',
+                "489438,22350,CAT BOWL,1.5,2010-12-01 08:26:00,2.55,19001,United Kingdom",
+                "489439,22350,CAT BOWL,1.00001,2010-12-01 08:26:00,2.55,19001,United Kingdom",
+                "489440,22350,CAT BOWL,6,2010-12-01 08:26:00,£2.55,19001,United Kingdom",
+                "489441,22350,CAT BOWL,6,2010-12-01 08:26:00,2.55€,19001,United Kingdom",
+                "489442,22350,CAT BOWL,six,2010-12-01 08:26:00,1.8x5,19001,United Kingdom",
             ],
         ),
         write_lines(
             folder / "f_semicolon_numbers.csv",
             [
                 SEMICOLON_HEADER,
-                "536365;85123A;HEART;6;2010-12-01 08:26:00;2,55;17850;United Kingdom",
-                "536366;71053;LANTERN;1.200,00;2010-12-01 08:26:00;1.234,50;17850;United Kingdom",
-                "536367;71053;LANTERN;6,0;2010-12-01 08:26:00;3.39;17850;United Kingdom",
-                "536368;71053;LANTERN;1,200;2010-12-01 08:26:00;2,55;17850;United Kingdom",
-                "536369;71053;LANTERN;6;2010-12-01 08:26:00;1,234.50;17850;United Kingdom",
+                "536365;85123A;HEART;6;2010-12-01 08:26:00;2,55;19002;United Kingdom",
+                "536366;71053;LANTERN;1.200,00;2010-12-01 08:26:00;1.234,50;19002;United Kingdom",
+                "536367;71053;LANTERN;6,0;2010-12-01 08:26:00;3.39;19002;United Kingdom",
+                "536368;71053;LANTERN;1,200;2010-12-01 08:26:00;2,55;19002;United Kingdom",
+                "536369;71053;LANTERN;6;2010-12-01 08:26:00;1,234.50;19002;United Kingdom",
             ],
         ),
         write_lines(
