@@ -19,10 +19,11 @@ SAMPLE_SEED := 42
 export CUSTOMER_LIFECYCLE_DB ?= warehouse/customer_lifecycle.duckdb
 export CUSTOMER_LIFECYCLE_TRANSACTIONS ?= $(SAMPLE)
 
-.PHONY: help install build test lint sample lock clean docs dashboard screenshots bench
+.PHONY: help install build test lint sample lock clean docs dashboard screenshots bench \
+	build-spark test-spark compare-engines lock-spark .venv-spark
 
 help:  ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt python/pyproject.toml
 	@test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -107,3 +108,56 @@ export CUSTOMER_LIFECYCLE_INGESTION_DB ?= warehouse/ingestion.duckdb
 clean:  ## Remove build output and the landing cache (keeps .venv, data and the warehouse)
 	rm -rf target logs
 	rm -f "$(CUSTOMER_LIFECYCLE_INGESTION_DB)" "$(CUSTOMER_LIFECYCLE_INGESTION_DB).wal"
+
+# --- Spark ------------------------------------------------------------------------------
+# dbt-spark and pyspark live in a venv of their own, so that `make build` on DuckDB never
+# installs pyspark (a 457 MB wheel, about 2 minutes to build). The Python tools (the
+# comparison, the Spark suite) run in .venv: they read Spark's Parquet files with DuckDB and
+# run .venv-spark's dbt as a command.
+SPARK_VENV := .venv-spark
+SPARK_DBT := $(SPARK_VENV)/bin/dbt
+SPARK_INSTALLED := $(SPARK_VENV)/.installed
+
+# The Spark warehouse (one Parquet folder per table) and its Derby metastore. Made absolute
+# here, because Spark resolves relative paths against the folder it starts in.
+export CUSTOMER_LIFECYCLE_SPARK_DIR := $(abspath $(or $(CUSTOMER_LIFECYCLE_SPARK_DIR),warehouse/spark))
+
+# pyspark starts a JVM: dbt's session target needs `java` (17) on the PATH or in JAVA_HOME.
+JAVA_CHECK := java -version >/dev/null 2>&1 || { echo "Spark needs Java 17, and 'java -version'\
+ failed: install a JRE (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) or put one on\
+ the PATH." >&2; exit 1; }
+
+$(SPARK_INSTALLED): requirements-spark.txt constraints-spark.txt
+	@test -x $(SPARK_VENV)/bin/python || python3 -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check \
+		-r requirements-spark.txt -c constraints-spark.txt
+	@touch $@
+
+.venv-spark: $(SPARK_INSTALLED)  ## Create .venv-spark and install dbt-spark and pyspark, pinned
+
+# Spark reads the input as given, so it gets an absolute path: its source_file values are then
+# the ones a DuckDB build of the same absolute path stores, and compare-engines can match them.
+# dbt's target folder is Spark's own, so that neither engine throws away the other's parse.
+SPARK_DBT_ENV = CUSTOMER_LIFECYCLE_TRANSACTIONS='$(abspath $(CUSTOMER_LIFECYCLE_TRANSACTIONS))' \
+	DBT_TARGET_PATH=target/spark DBT_LOG_PATH=logs/spark
+
+build-spark: $(SPARK_INSTALLED) $(if $(filter $(SAMPLE),$(CUSTOMER_LIFECYCLE_TRANSACTIONS)),$(SAMPLE))  ## Build every model and test on Spark (local session) into CUSTOMER_LIFECYCLE_SPARK_DIR
+	@$(JAVA_CHECK)
+	@mkdir -p "$(CUSTOMER_LIFECYCLE_SPARK_DIR)"
+	$(SPARK_DBT_ENV) $(SPARK_DBT) build --target spark --exclude-resource-type unit_test \
+		$(if $(VARS),--vars '$(VARS)')
+	@echo "Built on Spark: $(CUSTOMER_LIFECYCLE_SPARK_DIR)/spark-warehouse, a Parquet folder per table"\
+		"(the marts in marts.db). To query them, or open them in the dashboard:"
+	@echo "  $(PYTHON) -m customer_lifecycle.import_spark_marts --out warehouse/from_spark.duckdb"
+	@echo "  CUSTOMER_LIFECYCLE_DB=warehouse/from_spark.duckdb make dashboard"
+
+compare-engines: $(INSTALLED)  ## Compare every mart of the DuckDB warehouse with Spark's; rows only on one side
+	$(PYTHON) -m customer_lifecycle.compare_engines
+
+# The suite builds the same inputs on both engines; it runs .venv-spark's dbt as a command.
+test-spark: $(INSTALLED) $(SPARK_INSTALLED)  ## Run the Spark suite: Spark and DuckDB builds give the same marts
+	@$(JAVA_CHECK)
+	$(PYTHON) -m pytest python/tests/spark -q
+
+lock-spark: $(SPARK_INSTALLED)  ## Re-pin .venv-spark's transitive dependencies into constraints-spark.txt
+	$(SPARK_VENV)/bin/pip freeze > constraints-spark.txt
