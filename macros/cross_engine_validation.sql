@@ -155,28 +155,6 @@
 
 
 {#-
-    A double as a decimal(precision, scale) the way DuckDB casts it: scaled,
-    then rounded half away from zero. Spark's cast rounds the double's
-    shortest decimal text instead, which differs on a tie that the double
-    only approximates (604.685 is 604.68499... to DuckDB).
--#}
-{% macro double_as_decimal(value, precision, scale) -%}
-    {{ return(adapter.dispatch('double_as_decimal', 'customer_lifecycle')(value, precision, scale)) }}
-{%- endmacro %}
-
-{% macro duckdb__double_as_decimal(value, precision, scale) -%}
-    cast({{ value }} as decimal({{ precision }}, {{ scale }}))
-{%- endmacro %}
-
-{% macro spark__double_as_decimal(value, precision, scale) -%}
-    cast(
-        round(cast({{ value }} as double) * {{ 10 ** scale }}, 0) / {{ 10 ** scale }}
-        as decimal({{ precision }}, {{ scale }})
-    )
-{%- endmacro %}
-
-
-{#-
     Number text as a decimal(18, 4), or null: DuckDB's cast, which also
     reads an underscore between two digits as nothing (1_000).
 -#}
