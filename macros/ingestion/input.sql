@@ -517,12 +517,13 @@
 
 
 {#-
-    The file path inside a Spark SQL literal (`path`, from sql_quote) as it
-    goes between the backticks of `text.`<path>``: unescaped, backticks
-    doubled.
+    One listed file's path (`path`, a SQL literal from sql_quote) as it goes
+    between the backticks of text.`<path>`: unescaped, backticks doubled,
+    and the characters Hadoop reads as a glob ({ } [ ] * ? and the
+    backslash) escaped, so that a file named "it's {1}.csv" is read as
+    named.
 -#}
 {% macro spark_path(path) -%}
-    {{ return(
-        path[1:-1] | replace("\\'", "'") | replace("\\\\", "\\") | replace('`', '``')
-    ) }}
+    {%- set unquoted = path[1:-1] | replace("\\'", "'") | replace("\\\\", "\\") -%}
+    {{ return(modules.re.sub('([\\\\{}\\[\\]*?])', '\\\\\\1', unquoted) | replace('`', '``')) }}
 {%- endmacro %}

@@ -391,7 +391,7 @@
         select
             date_evidence,
             min(source_line_number) as line_number,
-            arg_min(raw_line, source_line_number) as line_text
+            {{ arg_min('raw_line', 'source_line_number') }} as line_text
         from ({{ lines_with_date_evidence(numbered) }})
         where date_evidence in ('dmy', 'mdy')
         group by date_evidence
