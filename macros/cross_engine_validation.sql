@@ -219,14 +219,15 @@
     {%- set time = '(?:([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})' -%}
     {%- set iso = '^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:T| +)' ~ time
         ~ '(?:[.]([0-9]*))?)?)?)? *(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?| *UTC)?$' -%}
-    {%- set slash = '^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})(?: +' ~ time ~ ')?)?$' -%}
+    {%- set slash = '^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})(?: +' ~ time ~ ')?))?$' -%}
     {%- set iso_part = "regexp_extract(" ~ text ~ ", " ~ sql_quote(iso) ~ ", GROUP)" -%}
     {%- set slash_part = "regexp_extract(" ~ text ~ ", " ~ sql_quote(slash) ~ ", GROUP)" -%}
     case
         when instr({{ text }}, '-') = 5 and {{ text }} rlike {{ sql_quote(iso) }}
             then {{ spark_timestamp_from_parts(
                 iso_part.replace('GROUP', '1'), iso_part.replace('GROUP', '2'), iso_part.replace('GROUP', '3'),
-                iso_part.replace('GROUP', '4'), iso_part.replace('GROUP', '5'), iso_part.replace('GROUP', '6'), iso_part.replace('GROUP', '7')
+                iso_part.replace('GROUP', '4'), iso_part.replace('GROUP', '5'), iso_part.replace('GROUP', '6'), iso_part.replace('GROUP', '7'),
+                true
             ) }}
         when {{ text }} rlike {{ sql_quote(slash) }}
             then {{ spark_timestamp_from_parts(
@@ -238,20 +239,28 @@
                 ~ " when 'mdy' then " ~ slash_part.replace('GROUP', '1') ~ " end",
                 "case " ~ date_order ~ " when 'dmy' then " ~ slash_part.replace('GROUP', '1')
                 ~ " when 'mdy' then " ~ slash_part.replace('GROUP', '2') ~ " end",
-                slash_part.replace('GROUP', '4'), slash_part.replace('GROUP', '5'), slash_part.replace('GROUP', '6'), "''"
+                slash_part.replace('GROUP', '4'), slash_part.replace('GROUP', '5'), slash_part.replace('GROUP', '6'), "''",
+                false
             ) }}
     end
 {%- endmacro %}
 
-{#- Empty text for a missing time part; hour 24 only as 24:00:00, the next midnight. -#}
-{% macro spark_timestamp_from_parts(year, month, day, hour, minute, second, fraction) -%}
+{#-
+    Empty text for a missing time part. make_timestamp reads second 60 as
+    the next minute, which DuckDB rejects; DuckDB's ISO reader (`iso`) takes
+    24:00:00 as the next midnight, its strptime no hour 24.
+-#}
+{% macro spark_timestamp_from_parts(year, month, day, hour, minute, second, fraction, iso) -%}
     case
+        when cast({{ second }} as int) >= 60 then null
+        {%- if iso %}
         when cast({{ hour }} as int) = 24
             then case
                 when cast({{ minute }} as int) = 0 and coalesce(cast({{ second }} as int), 0) = 0
                     and coalesce(cast({{ fraction }} as int), 0) = 0
                     then make_timestamp({{ year }}, {{ month }}, {{ day }}, 0, 0, 0) + interval 1 day
             end
+        {%- endif %}
         else make_timestamp(
             cast({{ year }} as int),
             cast({{ month }} as int),
