@@ -160,6 +160,7 @@
             'select 1'
         ),
         csv_numbered_lines('path', 'encoding', 2, 10),
+        first_line('path'),
         decoded_numbered_lines('path', 'encoding'),
         slash_date_numbers('line'),
         date_order_evidence('numbers'),
