@@ -206,7 +206,7 @@ layouts as (
     -- without data lines, which int_rejected_share_checked reports.
     select
         headers.source_file,
-        row_number() over (order by headers.source_file) as file_order,
+        cast(row_number() over (order by headers.source_file) as bigint) as file_order,
         headers.file_key,
         headers.file_format,
         headers.file_bytes,
