@@ -217,3 +217,23 @@
 {% macro spark__regexp_replace_all(text, pattern, replacement) -%}
     regexp_replace({{ text }}, {{ pattern }}, {{ replacement }})
 {%- endmacro %}
+
+
+{#-
+    stg_retail__raw_lines is a view on DuckDB, so that a model asking for
+    some files reads only those. On Spark it is a table: its SQL has a
+    branch per input file, and the Derby metastore keeps a view's text in
+    at most 32,700 characters, which about twenty files exceed; the lines
+    are then also numbered once, not once per reader.
+-#}
+{% macro raw_lines_materialization() -%}
+    {{ return(adapter.dispatch('raw_lines_materialization', 'customer_lifecycle')()) }}
+{%- endmacro %}
+
+{% macro default__raw_lines_materialization() -%}
+    {{ return('view') }}
+{%- endmacro %}
+
+{% macro spark__raw_lines_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}

@@ -20,6 +20,8 @@ def dispatch(name: str, namespace: str | None = None):
             return _QUERIES[name]
         if name == "per_file_materialization":
             return "incremental"
+        if name == "raw_lines_materialization":
+            return "view"
         if name == "sql_quote":
             return "'" + str(args[0]).replace("'", "''") + "'"
         if name == "row_hash":

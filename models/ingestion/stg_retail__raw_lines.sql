@@ -1,3 +1,5 @@
+{{ config(materialized=raw_lines_materialization()) }}
+
 {#-
     The only model that reads the input files: one row per physical line of
     every file the input path matches, with the file's size and modification
