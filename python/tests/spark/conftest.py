@@ -129,6 +129,19 @@ def engine_builds(tmp_path_factory: pytest.TempPathFactory, spark_dir: Path) -> 
 
 
 @pytest.fixture(scope="session")
+def stopped_spark_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Spark warehouse with the seeds only, for builds meant to stop.
+
+    A build that stops in a model leaves that model's table dropped, so these builds must not
+    run in the warehouse that the unit tests and the mart comparison read.
+    """
+    folder = tmp_path_factory.mktemp("spark_stopped")
+    seeded = run_spark_dbt(folder, folder / "unused.csv", "seed")
+    assert seeded.returncode == 0, (seeded.stdout + seeded.stderr)[-6000:]
+    return folder
+
+
+@pytest.fixture(scope="session")
 def built_on_spark(engine_builds: EngineBuilds) -> Iterator[EngineBuilds]:
     assert engine_builds.spark.returncode == 0, engine_builds.spark_output[-6000:]
     yield engine_builds

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import HEADER, write_lines
 
-from .conftest import EngineBuilds, run_spark_dbt
+from .conftest import run_spark_dbt
 from .inputs import line
 
 
@@ -78,14 +78,13 @@ def utf16(folder: Path) -> tuple[Path, str]:
     "case", [missing_file, a_folder, no_price_column, dates_in_both_orders, utf16]
 )
 def test_the_build_stops_with_the_message_duckdb_gives(
-    engine_builds: EngineBuilds,
+    stopped_spark_dir: Path,
     tmp_path: Path,
     case: Callable[[Path], tuple[Path, str]],
 ) -> None:
-    # After the session's build, in its warehouse: the seeds these models read are there.
     transactions, message = case(tmp_path)
     completed = run_spark_dbt(
-        engine_builds.spark_dir, transactions, "run", "--select", "+stg_retail__files"
+        stopped_spark_dir, transactions, "run", "--select", "+stg_retail__files"
     )
     output = completed.stdout + completed.stderr
     assert completed.returncode != 0
