@@ -20,7 +20,8 @@
     -#}
     {%- if relation.external is defined -%}
         {%- set location = relation.external -%}
-    {%- elif execute -%}
+    {%- elif execute and graph.sources is defined -%}
+        {#- A unit test's graph has no sources: its inputs are fixtures. -#}
         {%- set location = graph.sources['source.customer_lifecycle.retail.transactions']
             .config.meta.external_location | replace('{{', '{') | replace('}}', '}') -%}
     {%- endif -%}

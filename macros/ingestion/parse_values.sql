@@ -34,6 +34,10 @@
 {% macro null_if_token(text) -%}
     {%- set tokens = var('null_tokens') | map('lower') | list -%}
     {%- set longest = tokens | map('length') | max if tokens else 0 -%}
+    {#- Spark refuses an empty IN list, so no token at all is no comparison at all. -#}
+    {%- if not tokens -%}
+    {{ text }}
+    {%- else -%}
     case
         when
             length({{ text }}) <= {{ longest }}
@@ -45,6 +49,7 @@
             then null
         else {{ text }}
     end
+    {%- endif -%}
 {%- endmacro %}
 
 
