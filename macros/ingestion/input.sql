@@ -83,22 +83,77 @@
     binaryFile lists without reading content when only these columns are
     asked for. Its paths are URIs (file:/...); the scheme is dropped for a
     local file, so that messages and marts show the path as DuckDB does.
-    A path that matches nothing stops the query with Spark's PATH_NOT_FOUND
-    error, which names the path. Spark lists the files of a folder given as
-    the path; DuckDB matches none, and stg_retail__files then suggests a
-    glob (files_in_folder): a path without glob characters keeps only the
-    file it names, so that both engines say the same.
+    Spark lists the files of a folder given as the path; DuckDB matches
+    none, and stg_retail__files then suggests a glob (files_in_folder): a
+    path without glob characters keeps only the file it names, so that both
+    engines say the same.
 -#}
 {% macro spark__input_listing(path) -%}
     {%- set listing -%}
         select regexp_replace(path, '^file:', '') as source_file, length, unix_micros(modificationTime)
-        from binaryFile.`{{ path }}`
+        from binaryFile.`{{ spark_listable(path) }}`
     {%- endset -%}
     {%- if not modules.re.search('[*?\\[{]', path) -%}
         {%- set listing = 'select * from (' ~ listing ~ ') where source_file like '
             ~ sql_quote('%' ~ path.lstrip('.').lstrip('/')) -%}
     {%- endif -%}
     {{ return(listing ~ ' order by 1') }}
+{%- endmacro %}
+
+
+{#-
+    `path` (a file, folder or glob) as Spark is given it for a listing.
+    Spark stops a query on a path that matches nothing with its own
+    PATH_NOT_FOUND, before the project can say what to do. So a local
+    absolute path becomes one alternative of a Hadoop glob whose other is
+    /dev/null, which exists on every Unix machine and is never listed
+    (Spark lists no 0-byte file): the glob always matches, and a path that
+    matches nothing lists no file. The glob would split the path at a
+    comma outside its own braces, so such commas are escaped. Other paths
+    (relative, or on another file system, where /dev/null is not there to
+    match) are given as they are, and a missing one stops with Spark's error.
+-#}
+{% macro spark_listable(path) -%}
+    {%- if not path.startswith('/') or path.startswith('//') -%}
+        {{ return(path) }}
+    {%- endif -%}
+    {%- set state = namespace(text='', depth=0, escaped=false) -%}
+    {%- for character in path[1:] -%}
+        {%- if state.escaped -%}
+            {%- set state.escaped = false -%}
+        {%- elif character == '\\' -%}
+            {%- set state.escaped = true -%}
+        {%- elif character == '{' -%}
+            {%- set state.depth = state.depth + 1 -%}
+        {%- elif character == '}' -%}
+            {%- set state.depth = state.depth - 1 -%}
+        {%- elif character == ',' and state.depth == 0 -%}
+            {%- set state.text = state.text ~ '\\' -%}
+        {%- endif -%}
+        {%- set state.text = state.text ~ character -%}
+    {%- endfor -%}
+    {{ return('/{' ~ state.text ~ ',dev/null}') }}
+{%- endmacro %}
+
+
+{#-
+    What the not-found message adds on an engine whose listing leaves
+    files out: Spark's file sources skip 0-byte files and names starting
+    with _ or . (Hadoop's hidden files), which DuckDB reads.
+-#}
+{% macro unlisted_files_note() -%}
+    {{ return(adapter.dispatch('unlisted_files_note', 'customer_lifecycle')()) }}
+{%- endmacro %}
+
+{% macro default__unlisted_files_note() -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{% macro spark__unlisted_files_note() -%}
+    {{ return(
+        ' Spark lists no empty (0-byte) file, nor one whose name starts with _ or . (a dot):'
+        ~ ' rename such a file for Spark to read it.'
+    ) }}
 {%- endmacro %}
 
 
@@ -121,7 +176,7 @@
 
 {#- Only called once the path has matched no file, so it names a folder (or nothing). -#}
 {% macro spark__files_in_folder(path) -%}
-    {%- set query = 'select count(*) from binaryFile.`' ~ path.rstrip('/') ~ '`' -%}
+    {%- set query = 'select count(*) from binaryFile.`' ~ spark_listable(path.rstrip('/')) ~ '`' -%}
     {{ return(run_query(query).columns[0].values()[0]) }}
 {%- endmacro %}
 

@@ -262,6 +262,7 @@ input_check as (
     || ' Point the var transactions_path or the env CUSTOMER_LIFECYCLE_TRANSACTIONS'
     || ' at an existing CSV file, glob of CSV files, or Parquet file;'
     || ' ''make build'' generates the bundled sample.'
+    || {{ sql_quote(unlisted_files_note()) }}
 {%- endset -%}
 
 {%- set not_found_message = (

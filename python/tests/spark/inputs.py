@@ -244,8 +244,8 @@ def write_inputs(folder: Path) -> list[Path]:
     # Written on 2011-12-10 (UTC): its lines may be dated up to 2011-12-11.
     written = datetime(2011, 12, 10, 18, 0, tzinfo=UTC).timestamp()
     os.utime(dated, (written, written))
-    # No empty (0-byte) file: Spark's file scans skip one, so it has no row in
-    # data_quality_by_file there (DECISIONLOG: "Where the engines still differ").
+    # No empty (0-byte) file, and no name starting with _ or .: Spark's file sources skip
+    # them (DECISIONLOG: "Where the engines still differ").
     generated = folder / GENERATED_NAME
     subprocess.run(
         [

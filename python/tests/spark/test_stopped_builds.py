@@ -1,10 +1,10 @@
-"""Inputs that stop the build stop it on Spark too, with DuckDB's message (a missing path: Spark's).
+"""Inputs that stop the build stop it on Spark too, with DuckDB's message.
 
 Each needs a dbt command of its own (about 40 s on Spark), so this is a handful of the cases
 the main suite checks on DuckDB: those stopped in the first models, where the files are listed
 and scanned (`dbt run --select +stg_retail__files`). The others (an empty input, both encodings
 in one file, NUL bytes, an overlong line, a workbook, the rejected-share ceiling) are checked
-on DuckDB only.
+on DuckDB only. Last, a file that Spark's listing skips gets a message saying so.
 """
 
 from __future__ import annotations
@@ -20,10 +20,13 @@ from .inputs import line
 
 
 def missing_file(folder: Path) -> tuple[Path, str]:
-    # Spark's listing fails before the project's message can be given (DECISIONLOG: "Where
-    # the engines still differ"); its own message names the path.
     path = folder / "no_such_export.csv"
-    return path, f"Path does not exist: file:{path}"
+    return path, (
+        f"Transactions input not found: '{path}' matches no file (relative paths are read from"
+        " the project root). Point the var transactions_path or the env"
+        " CUSTOMER_LIFECYCLE_TRANSACTIONS at an existing CSV file, glob of CSV files, or Parquet"
+        " file; 'make build' generates the bundled sample."
+    )
 
 
 def a_folder(folder: Path) -> tuple[Path, str]:
@@ -89,3 +92,19 @@ def test_the_build_stops_with_the_message_duckdb_gives(
     output = completed.stdout + completed.stderr
     assert completed.returncode != 0
     assert message in output, output[-4000:]
+
+
+def test_a_file_spark_does_not_list_stops_the_build_with_the_reason(
+    stopped_spark_dir: Path, tmp_path: Path
+) -> None:
+    # Spark's file sources skip names starting with _ (DuckDB reads them): given alone, such a
+    # file matches nothing on Spark, and the message says why.
+    path = write_lines(tmp_path / "_orders.csv", [HEADER, line("1001", "2010-12-01 08:26:00")])
+    completed = run_spark_dbt(stopped_spark_dir, path, "run", "--select", "+stg_retail__files")
+    output = completed.stdout + completed.stderr
+    assert completed.returncode != 0
+    assert f"Transactions input not found: '{path}' matches no file" in output, output[-4000:]
+    assert (
+        "Spark lists no empty (0-byte) file, nor one whose name starts with _ or . (a dot):"
+        " rename such a file for Spark to read it." in output
+    ), output[-4000:]
