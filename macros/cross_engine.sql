@@ -158,20 +158,46 @@
         cells.cell,
         cells.field_position
     from {{ relation }}
-    cross join unnest(string_split({{ text }}, {{ delimiter }}))
+    cross join unnest({{ split_on_text(text, delimiter) }})
         with ordinality as cells (cell, field_position)
 {%- endmacro %}
 
-{#- split() takes a regular expression: the delimiter is quoted as a literal. -#}
 {% macro spark__split_with_positions(relation, key, text, delimiter) -%}
     select
         {{ relation }}.{{ key }},
         cells.cell,
         cells.position + 1 as field_position
     from {{ relation }}
-    lateral view posexplode(
-        split({{ text }}, concat({{ sql_quote('\\Q') }}, {{ delimiter }}, {{ sql_quote('\\E') }}), -1)
-    ) cells as position, cell
+    lateral view posexplode({{ split_on_text(text, delimiter) }}) cells as position, cell
+{%- endmacro %}
+
+
+{#- `text` cut at every `delimiter` (not a pattern), as a list; empty pieces count. -#}
+{% macro split_on_text(text, delimiter) -%}
+    {{ return(adapter.dispatch('split_on_text', 'customer_lifecycle')(text, delimiter)) }}
+{%- endmacro %}
+
+{% macro duckdb__split_on_text(text, delimiter) -%}
+    string_split({{ text }}, {{ delimiter }})
+{%- endmacro %}
+
+{#- split() takes a regular expression: the delimiter is quoted as a literal. -#}
+{% macro spark__split_on_text(text, delimiter) -%}
+    split({{ text }}, concat({{ sql_quote('\\Q') }}, {{ delimiter }}, {{ sql_quote('\\E') }}), -1)
+{%- endmacro %}
+
+
+{#- `body` (SQL naming `variable`) applied to each item of `list`. -#}
+{% macro list_transform(list, variable, body) -%}
+    {{ return(adapter.dispatch('list_transform', 'customer_lifecycle')(list, variable, body)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_transform(list, variable, body) -%}
+    list_transform({{ list }}, lambda {{ variable }}: {{ body }})
+{%- endmacro %}
+
+{% macro spark__list_transform(list, variable, body) -%}
+    transform({{ list }}, {{ variable }} -> {{ body }})
 {%- endmacro %}
 
 
