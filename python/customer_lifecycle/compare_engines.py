@@ -73,8 +73,14 @@ class MartComparison:
         return self.problem is None and self.only_in_duckdb == 0 and self.only_in_spark == 0
 
 
-def spark_dir_default() -> Path:
-    return Path(anchored(os.environ.get(SPARK_DIR_ENV, DEFAULT_SPARK_DIR)))
+def add_spark_dir_argument(parser: argparse.ArgumentParser) -> None:
+    """--spark-dir, as the commands that read a Spark build take it."""
+    parser.add_argument(
+        "--spark-dir",
+        type=Path,
+        default=Path(anchored(os.environ.get(SPARK_DIR_ENV, DEFAULT_SPARK_DIR))),
+        help=f"the Spark folder (env {SPARK_DIR_ENV}, default {DEFAULT_SPARK_DIR})",
+    )
 
 
 def spark_table_folder(spark_dir: Path, schema: str, table: str) -> Path:
@@ -245,12 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--db", type=Path, default=warehouse_path(), help="DuckDB warehouse file to read"
     )
-    parser.add_argument(
-        "--spark-dir",
-        type=Path,
-        default=spark_dir_default(),
-        help=f"the Spark folder (env {SPARK_DIR_ENV}, default {DEFAULT_SPARK_DIR})",
-    )
+    add_spark_dir_argument(parser)
     parser.add_argument(
         "--examples", type=int, default=5, help="rows to show of each side's differences"
     )

@@ -20,9 +20,7 @@ from pathlib import Path
 import duckdb
 
 from customer_lifecycle.compare_engines import (
-    DEFAULT_SPARK_DIR,
-    SPARK_DIR_ENV,
-    spark_dir_default,
+    add_spark_dir_argument,
     spark_table_folder,
 )
 from customer_lifecycle.paths import anchored
@@ -67,12 +65,7 @@ def import_marts(spark_dir: Path, out: Path) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--spark-dir",
-        type=Path,
-        default=spark_dir_default(),
-        help=f"the Spark folder (env {SPARK_DIR_ENV}, default {DEFAULT_SPARK_DIR})",
-    )
+    add_spark_dir_argument(parser)
     parser.add_argument(
         "--out", type=Path, default=Path(DEFAULT_OUT), help=f"DuckDB file (default {DEFAULT_OUT})"
     )

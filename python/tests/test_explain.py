@@ -1039,24 +1039,25 @@ def test_renders_200k_generated_rows():
     assert shortest > 0
 
 
+def quiet_row() -> dict[str, Any]:
+    """A customer with no order in either trend window, scored on both declines."""
+    return _row(
+        {
+            "customer_id": "quiet",
+            "top_risk_driver": "frequency_decline",
+            "second_risk_driver": "monetary_decline",
+            "orders_last_window": 0,
+            "orders_prev_window": 0,
+            "net_revenue_last_window": "0.00",
+            "net_revenue_prev_window": "0.00",
+        },
+        quiet=("top", "second"),
+    )
+
+
 def test_a_customer_gone_quiet_is_not_described_as_zero_against_zero():
     """Nothing in either trend window is a full decline; the text says so in words."""
-    rendered = _render(
-        [
-            _row(
-                {
-                    "customer_id": "quiet",
-                    "top_risk_driver": "frequency_decline",
-                    "second_risk_driver": "monetary_decline",
-                    "orders_last_window": 0,
-                    "orders_prev_window": 0,
-                    "net_revenue_last_window": "0.00",
-                    "net_revenue_prev_window": "0.00",
-                },
-                quiet=("top", "second"),
-            )
-        ]
-    )["quiet"]
+    rendered = _render([quiet_row()])["quiet"]
     assert rendered is not None
     assert (
         "mainly because they have placed no order in the last 360 days (40.00 points), and also"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from explanation_macro import render_explanation_sql
-from test_explain import FACT_COLUMNS, GOLDEN_ROWS, UNKNOWN_LABELS, _render, _row
+from test_explain import FACT_COLUMNS, GOLDEN_ROWS, UNKNOWN_LABELS, _render, _row, quiet_row
 
 from customer_lifecycle.paths import PROJECT_ROOT
 
@@ -36,18 +36,7 @@ ROWS: list[dict[str, Any]] = [
     *(_row(changes) for changes, _ in UNKNOWN_LABELS),
     _row({"customer_id": "broken", "net_revenue": None}),
     _row({"customer_id": "named_null", "top_risk_driver": "returns", "return_rate": None}),
-    _row(
-        {
-            "customer_id": "quiet",
-            "top_risk_driver": "frequency_decline",
-            "second_risk_driver": "monetary_decline",
-            "orders_last_window": 0,
-            "orders_prev_window": 0,
-            "net_revenue_last_window": "0.00",
-            "net_revenue_prev_window": "0.00",
-        },
-        quiet=("top", "second"),
-    ),
+    quiet_row(),
     # Halves (rounded away from zero by both), a negative that rounds to zero, negative money,
     # a half-day gap that rounds to one day, thousands.
     _row(
