@@ -169,14 +169,16 @@ final as (
             cast(net_revenue_last_{{ days }}d as decimal(18, 2)) as net_revenue_last_{{ days }}d,
             cast(net_revenue_prev_{{ days }}d as decimal(18, 2)) as net_revenue_prev_{{ days }}d,
             -- Trend: last window over the one before; null when the one
-            -- before had nothing to compare with.
+            -- before had nothing to compare with. A cent of net revenue
+            -- before (a purchase nearly all returned) makes the ratio a
+            -- hundred times the revenue after it: decimal(9,4) overflowed.
             {{ double_as_decimal(
-                'orders_last_' ~ days ~ 'd / nullif(orders_prev_' ~ days ~ 'd, 0)', 9, 4
+                'orders_last_' ~ days ~ 'd / nullif(orders_prev_' ~ days ~ 'd, 0)', 18, 4
             ) }} as orders_trend_{{ days }}d,
             {{ double_as_decimal(
                 'cast(net_revenue_last_' ~ days ~ 'd as double)'
                 ~ ' / nullif(net_revenue_prev_' ~ days ~ 'd, 0)',
-                9,
+                18,
                 4
             ) }} as net_revenue_trend_{{ days }}d,
         {%- endfor %}
