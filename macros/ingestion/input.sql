@@ -515,14 +515,23 @@
 {%- endmacro %}
 
 {#-
-    Spark's decode() knows Java's charsets (spark.sql.legacy.javaCharsets in
-    the profile). The lines are cut as DuckDB's decoder cuts them
-    (customer_lifecycle.text_lines): at LF, else at CR, a CR before an LF
+    Decoded as DuckDB's decoder decodes (customer_lifecycle.text_lines):
+    as Latin-1, which maps every byte, then for Windows-1252 the 27 bytes
+    of 0x80-0x9F it defines translated to its characters (the euro sign,
+    curly quotes, ...), the five it leaves undefined kept as Latin-1's.
+    Java's own windows-1252 stops the query on those five. The lines are
+    cut as DuckDB's decoder cuts them: at LF, else at CR, a CR before an LF
     dropped, an empty line null, and the empty piece after a final line
     break no line.
 -#}
 {% macro spark__decoded_numbered_lines(path, encoding) -%}
-    {%- set charset = {'windows-1252': 'windows-1252', 'latin-1': 'ISO-8859-1'}[encoding] %}
+    {%- set latin1 = "decode(content, 'ISO-8859-1')" %}
+    {%- set decoded = {
+        'latin-1': latin1,
+        'windows-1252': "translate(" ~ latin1
+            ~ ", '\\u0080\\u0082\\u0083\\u0084\\u0085\\u0086\\u0087\\u0088\\u0089\\u008a\\u008b\\u008c\\u008e\\u0091\\u0092\\u0093\\u0094\\u0095\\u0096\\u0097\\u0098\\u0099\\u009a\\u009b\\u009c\\u009e\\u009f'"
+            ~ ", '\\u20ac\\u201a\\u0192\\u201e\\u2026\\u2020\\u2021\\u02c6\\u2030\\u0160\\u2039\\u0152\\u017d\\u2018\\u2019\\u201c\\u201d\\u2022\\u2013\\u2014\\u02dc\\u2122\\u0161\\u203a\\u0153\\u017e\\u0178')",
+    }[encoding] %}
     select
         position + 1 as source_line_number,
         nullif(regexp_replace(line, chr(13) || '$', ''), '') as raw_line
@@ -533,7 +542,7 @@
                 text,
                 case when instr(text, chr(10)) > 0 then chr(10) else chr(13) end as line_break
             from (
-                select decode(content, '{{ charset }}') as text
+                select {{ decoded }} as text
                 from binaryFile.`{{ spark_path(path) }}`
             )
         )

@@ -72,6 +72,17 @@ def dirty_lines() -> list[str]:
     ]
 
 
+def spreadsheet_1252(path: Path) -> Path:
+    """A Windows-1252 file with the euro sign and curly quotes, and a byte (0x81) Windows-1252
+    leaves undefined, which DuckDB's decoder keeps as Latin-1's U+0081 and Java's stops on."""
+    write_lines(
+        path, [HEADER, line("1003", "2010-12-01 08:26:00", "PRICE €5 “SPECIAL” CAFÉ")], "cp1252"
+    )
+    with path.open("ab") as file:
+        file.write(line("1005", "2010-12-01 08:27:00", "ODD \x81 BYTE").encode("latin-1") + b"\n")
+    return path
+
+
 def write_inputs(folder: Path) -> list[Path]:
     """Writes every input file into `folder` (created); returns them, the generated one last."""
     files = [
@@ -131,11 +142,7 @@ def write_inputs(folder: Path) -> list[Path]:
         ),
         write_lines(folder / "c_unsure_dates.csv", [HEADER, line("3001", "02/11/2010 10:00")]),
         write_lines(folder / "c_header_only.csv", [HEADER]),
-        write_lines(
-            folder / "d_spreadsheet_1252.csv",
-            [HEADER, line("1003", "2010-12-01 08:26:00", "PRICE €5 “SPECIAL” CAFÉ")],
-            encoding="cp1252",
-        ),
+        spreadsheet_1252(folder / "d_spreadsheet_1252.csv"),
         # One Latin-1 byte after 5,000 ASCII lines: past the first split of the Spark read.
         write_lines(
             folder / "d_long_latin1.csv",
