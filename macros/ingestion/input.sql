@@ -102,37 +102,38 @@
 
 
 {#-
-    `path` (a file, folder or glob) as Spark is given it for a listing.
-    Spark stops a query on a path that matches nothing with its own
-    PATH_NOT_FOUND, before the project can say what to do. So a local
-    absolute path becomes one alternative of a Hadoop glob whose other is
-    /dev/null, which exists on every Unix machine and is never listed
-    (Spark lists no 0-byte file): the glob always matches, and a path that
-    matches nothing lists no file. The glob would split the path at a
-    comma outside its own braces, so such commas are escaped. Other paths
-    (relative, or on another file system, where /dev/null is not there to
-    match) are given as they are, and a missing one stops with Spark's error.
+    `path` (a file, folder or glob) as it goes between the backticks of
+    binaryFile.`<path>` for a listing. Spark stops a query on a path that
+    matches nothing with its own PATH_NOT_FOUND, before the project can say
+    what to do. So a local absolute path becomes one alternative of a Hadoop
+    glob whose other is /dev/null, which exists on every Unix machine and is
+    never listed (Spark lists no 0-byte file): the glob always matches, and
+    a path that matches nothing lists no file. The glob would cut the path
+    at a comma, or close early at a "}", outside the path's own braces, so
+    those are escaped. Paths the glob would read otherwise are given as they
+    are, and a missing one stops with Spark's error: relative ones, those
+    with a scheme or another colon (Hadoop reads "10:00.csv" as a URI once
+    the path is a glob), a backslash (the glob's expansion drops escapes),
+    or a "." or ".." segment (normalised before the braces are read).
 -#}
 {% macro spark_listable(path) -%}
-    {%- if not path.startswith('/') or path.startswith('//') -%}
-        {{ return(path) }}
+    {%- set segments = path.split('/') -%}
+    {%- if not path.startswith('/') or path.startswith('//') or ':' in path or '\\' in path
+        or '.' in segments or '..' in segments -%}
+        {{ return(path | replace('`', '``')) }}
     {%- endif -%}
-    {%- set state = namespace(text='', depth=0, escaped=false) -%}
+    {%- set state = namespace(text='', depth=0) -%}
     {%- for character in path[1:] -%}
-        {%- if state.escaped -%}
-            {%- set state.escaped = false -%}
-        {%- elif character == '\\' -%}
-            {%- set state.escaped = true -%}
-        {%- elif character == '{' -%}
+        {%- if character == '{' -%}
             {%- set state.depth = state.depth + 1 -%}
-        {%- elif character == '}' -%}
+        {%- elif character == '}' and state.depth > 0 -%}
             {%- set state.depth = state.depth - 1 -%}
-        {%- elif character == ',' and state.depth == 0 -%}
+        {%- elif character in [',', '}'] -%}
             {%- set state.text = state.text ~ '\\' -%}
         {%- endif -%}
         {%- set state.text = state.text ~ character -%}
     {%- endfor -%}
-    {{ return('/{' ~ state.text ~ ',dev/null}') }}
+    {{ return(('/{' ~ state.text ~ ',dev/null}') | replace('`', '``')) }}
 {%- endmacro %}
 
 
@@ -152,7 +153,7 @@
 {% macro spark__unlisted_files_note() -%}
     {{ return(
         ' Spark lists no empty (0-byte) file, nor one whose name starts with _ or . (a dot):'
-        ~ ' rename such a file for Spark to read it.'
+        ~ ' rename a file named so for Spark to read it.'
     ) }}
 {%- endmacro %}
 
@@ -174,7 +175,7 @@
     {{ return(run_query(query).columns[0].values()[0]) }}
 {%- endmacro %}
 
-{#- Only called once the path has matched no file, so it names a folder (or nothing). -#}
+{#- The count matters only when the path has matched no file: it then names a folder, or nothing. -#}
 {% macro spark__files_in_folder(path) -%}
     {%- set query = 'select count(*) from binaryFile.`' ~ spark_listable(path.rstrip('/')) ~ '`' -%}
     {{ return(run_query(query).columns[0].values()[0]) }}

@@ -162,9 +162,8 @@ def write_inputs(folder: Path) -> list[Path]:
             folder / "e_it's {1} (copy).csv", [HEADER, line("1007", "2010-12-01 08:26:00")]
         ),
         # test_input_values: number formats per delimiter, customer IDs, plausible dates. The
-        # comma and semicolon files have customers of their own: a £1.48M line beside another
-        # customer's small history would give a revenue trend above 99999.9999, which
-        # overflows decimal(9,4) on DuckDB.
+        # comma and semicolon files have customers of their own, so that a £1.48M line is not
+        # set beside another customer's small history.
         write_lines(
             folder / "f_comma_numbers.csv",
             [

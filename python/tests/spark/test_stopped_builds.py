@@ -106,5 +106,5 @@ def test_a_file_spark_does_not_list_stops_the_build_with_the_reason(
     assert f"Transactions input not found: '{path}' matches no file" in output, output[-4000:]
     assert (
         "Spark lists no empty (0-byte) file, nor one whose name starts with _ or . (a dot):"
-        " rename such a file for Spark to read it." in output
+        " rename a file named so for Spark to read it." in output
     ), output[-4000:]
