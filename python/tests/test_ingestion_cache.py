@@ -13,7 +13,8 @@ import re
 from conftest import PROJECT_ROOT
 
 # Macros that decide which files are read, and how, but not what a line's values become: the
-# input path and format, the file listing, the fingerprint itself, a Parquet file's columns
+# input path and format, the file listing (and the not-found message's note on what Spark
+# lists), the fingerprint itself, a Parquet file's columns
 # (they are its header, read again every build), the scan of a new file and its messages (the
 # encoding and date order it decides are part of each file's key, in stg_retail__files; the SQL
 # its decision rests on is in the fingerprint), the constants every row of a file carries (the
@@ -23,6 +24,8 @@ from conftest import PROJECT_ROOT
 # through their callers.
 NOT_IN_THE_KEY = {
     "input_listing",
+    "spark_listable",
+    "unlisted_files_note",
     "utf8_scan",
     "describe_parquet",
     "spark_path",
