@@ -175,9 +175,12 @@ final as (
             {{ double_as_decimal(
                 'orders_last_' ~ days ~ 'd / nullif(orders_prev_' ~ days ~ 'd, 0)', 18, 4
             ) }} as orders_trend_{{ days }}d,
+            -- Divided at the cents shown beside it, so that a reader can
+            -- check the ratio, and 0.004 before (shown as 0.00) gives null
+            -- rather than a ratio in the thousands.
             {{ double_as_decimal(
-                'cast(net_revenue_last_' ~ days ~ 'd as double)'
-                ~ ' / nullif(net_revenue_prev_' ~ days ~ 'd, 0)',
+                'cast(cast(net_revenue_last_' ~ days ~ 'd as decimal(18, 2)) as double)'
+                ~ ' / nullif(cast(net_revenue_prev_' ~ days ~ 'd as decimal(18, 2)), 0)',
                 18,
                 4
             ) }} as net_revenue_trend_{{ days }}d,
